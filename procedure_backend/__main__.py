@@ -1,0 +1,3 @@
+from procedure_backend.cli import main
+
+raise SystemExit(main())

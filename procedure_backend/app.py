@@ -1,0 +1,192 @@
+"""The HTTP API: idempotent submission intake, read-back, a back-office list, health.
+
+Idempotency: the station's outbox item id is the ``Idempotency-Key``. The first request with a key
+stores the submission (201); the same key with the same body gets the same answer again (200) — that is
+how a station that crashed between "sent" and "marked sent" learns its item is in; the same key with a
+different body is a client bug and gets 409. The insert is attempted first and a unique-key violation
+turns into the replay, so two racing deliveries of one item still make exactly one row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from procedure_backend.db import Database
+from procedure_backend.models import Submission
+from procedure_backend.tokens import Principal, Scope, TokenStore
+from procedure_backend.validation import validate_submission
+
+__all__ = ["API_PREFIX", "SubmissionIn", "create_app"]
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+class SubmissionIn(BaseModel):
+    """What a station sends: the filled form as ``station forms fill --json`` printed it (extra keys ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    form_id: str = Field(min_length=1, max_length=100)
+    form_version: str = Field(min_length=1, max_length=50)
+    values: dict[str, Any]
+    provenance: dict[str, Any] = Field(default_factory=dict)
+
+    def canonical_sha256(self) -> str:
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _receipt(row: Submission) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "idempotency_key": row.idempotency_key,
+        "station": row.station,
+        "form_id": row.form_id,
+        "form_version": row.form_version,
+        "status": "received",
+        "received_at": row.received_at.isoformat(),
+    }
+
+
+def _full(row: Submission) -> dict[str, Any]:
+    return {**_receipt(row), "values": row.values, "provenance": row.provenance}
+
+
+def create_app(db: Database, *, token_cache_ttl: float = 30.0) -> FastAPI:
+    """The ASGI app over ``db`` (whose schema must already be migrated: see ``Database.upgrade``)."""
+    tokens = TokenStore(db, cache_ttl=token_cache_ttl)
+    app = FastAPI(
+        title="Procedure backend",
+        version="1.0.0",
+        description="Nhận hồ sơ thủ tục hành chính từ các trạm CCCD (gửi lặp lại an toàn nhờ Idempotency-Key).",
+    )
+    app.state.db = db
+    app.state.tokens = tokens
+
+    def principal(authorization: Annotated[str | None, Header()] = None) -> Principal:
+        if authorization is None or not authorization.lower().startswith("bearer "):
+            raise HTTPException(401, "Thiếu mã truy cập (Authorization: Bearer ...).", {"WWW-Authenticate": "Bearer"})
+        found = tokens.verify(authorization[7:].strip())
+        if found is None:
+            raise HTTPException(401, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.", {"WWW-Authenticate": "Bearer"})
+        return found
+
+    Auth = Annotated[Principal, Depends(principal)]
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        with db.engine.connect() as conn:
+            conn.execute(select(1))
+        return {"status": "ok", "database": db.engine.dialect.name}
+
+    @app.post(f"{API_PREFIX}/submissions", status_code=201, responses={200: {}, 409: {}, 422: {}})
+    def create_submission(
+        body: SubmissionIn,
+        who: Auth,
+        idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)],
+    ) -> JSONResponse:
+        if who.scope is not Scope.STATION:
+            raise HTTPException(403, "Mã truy cập này không được phép gửi hồ sơ.")
+        digest = body.canonical_sha256()
+
+        def replay() -> JSONResponse | None:
+            with db.sessions() as session:
+                existing = session.execute(
+                    select(Submission).where(Submission.idempotency_key == idempotency_key)
+                ).scalar_one_or_none()
+            if existing is None:
+                return None
+            if existing.body_sha256 != digest or existing.station != who.station:
+                raise HTTPException(409, "Idempotency-Key đã được dùng cho một hồ sơ khác.")
+            return JSONResponse(_receipt(existing), status_code=200)
+
+        answer = replay()
+        if answer is not None:
+            return answer
+        errors = validate_submission(body.form_id, body.form_version, body.values)
+        if errors:
+            return JSONResponse({"detail": [e.to_json() for e in errors]}, status_code=422)
+        row = Submission(
+            id=str(uuid.uuid4()),
+            idempotency_key=idempotency_key,
+            station=who.station,
+            form_id=body.form_id,
+            form_version=body.form_version,
+            values=body.values,
+            provenance=body.provenance,
+            body_sha256=digest,
+            received_at=dt.datetime.now(dt.UTC),
+        )
+        try:
+            with db.sessions.begin() as session:
+                session.add(row)
+        except IntegrityError:
+            answer = replay()  # a concurrent delivery of the same item won the insert
+            if answer is None:
+                raise
+            return answer
+        return JSONResponse(_receipt(row), status_code=201)
+
+    @app.get(f"{API_PREFIX}/submissions/{{submission_id}}")
+    def get_submission(submission_id: str, who: Auth) -> dict[str, Any]:
+        with db.sessions() as session:
+            row = session.get(Submission, submission_id)
+        if row is None or (who.scope is Scope.STATION and row.station != who.station):
+            raise HTTPException(404, "Không tìm thấy hồ sơ.")
+        return _full(row)
+
+    @app.get(f"{API_PREFIX}/submissions")
+    def list_submissions(
+        who: Auth,
+        station: str | None = None,
+        form_id: str | None = None,
+        received_from: dt.datetime | None = None,
+        received_to: dt.datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """Newest first. A station token sees only its own station, whatever ``station`` says."""
+        conditions = []
+        if who.scope is Scope.STATION:
+            conditions.append(Submission.station == who.station)
+        elif station is not None:
+            conditions.append(Submission.station == station)
+        if form_id is not None:
+            conditions.append(Submission.form_id == form_id)
+        if received_from is not None:
+            conditions.append(Submission.received_at >= received_from)
+        if received_to is not None:
+            conditions.append(Submission.received_at < received_to)
+        with db.sessions() as session:
+            total = session.execute(select(func.count()).select_from(Submission).where(*conditions)).scalar_one()
+            rows = (
+                session.execute(
+                    select(Submission)
+                    .where(*conditions)
+                    .order_by(Submission.received_at.desc(), Submission.id)
+                    .limit(limit)
+                    .offset(offset)
+                )
+                .scalars()
+                .all()
+            )
+        return {"total": total, "limit": limit, "offset": offset, "items": [_receipt(r) for r in rows]}
+
+    @app.exception_handler(HTTPException)
+    def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    return app
