@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
 from station.readers.icao.sod import OID_LDS_SECURITY_OBJECT, SOD_TAG, LDSSecurityObject
+from station.readers.icao.trust_store import OID_CSCA_MASTER_LIST, CscaMasterList
 
 __all__ = [
     "OID_CSCA_MASTER_LIST",
@@ -48,7 +49,6 @@ Algorithm = Literal["ecdsa", "rsa"]
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 SignatureScheme = Literal["auto", "pkcs1v15", "pss"]
 
-OID_CSCA_MASTER_LIST = "2.23.136.1.1.2"
 _OID_DOCUMENT_TYPE_LIST = x509.ObjectIdentifier("2.23.136.1.1.6.2")
 _OID_ML_SIGNING_KEY = x509.ObjectIdentifier("2.23.136.1.1.3")
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -225,14 +225,6 @@ def build_sod(
 # ---------------------------------------------------------------- master list, CRL
 
 
-class _CertificateSet(core.SetOf):  # type: ignore[misc]  # asn1crypto is untyped
-    _child_spec: ClassVar[type[Any]] = asn1_x509.Certificate
-
-
-class _CscaMasterList(core.Sequence):  # type: ignore[misc]  # asn1crypto is untyped
-    _fields: ClassVar[list[tuple[Any, ...]]] = [("version", core.Integer), ("cert_list", _CertificateSet)]
-
-
 def build_master_list(
     cscas: Sequence[x509.Certificate],
     signer_key: PrivateKey,
@@ -243,7 +235,7 @@ def build_master_list(
 ) -> bytes:
     """An ICAO CSCA master list (.ml): CMS SignedData over CscaMasterList {version 0, certList}."""
     cert_list = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in cscas]
-    econtent = _CscaMasterList({"version": 0, "cert_list": cert_list}).dump()
+    econtent = CscaMasterList({"version": 0, "cert_list": cert_list}).dump()
     return build_signed_data(
         OID_CSCA_MASTER_LIST, econtent, signer_key, signer_cert, digest=digest, extra_certs=extra_certs
     )
