@@ -236,11 +236,14 @@ class ImportReport:
     refused: list[tuple[str, str]] = field(default_factory=list)
     """(source, reason): readable input deliberately not stored (invalid master list, not a CA...)."""
     unreadable: list[tuple[str, str]] = field(default_factory=list)
-    """(source, reason): files that are not certificates, CRLs or master lists."""
+    """(source, reason): files named explicitly that are not certificates, CRLs or master lists."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(source, reason): files met while walking a folder that hold no CSCA (keys, DS certificates...)."""
 
     def by_country(self) -> dict[str, int]:
         """CSCAs per country among those this import touched (new or already present)."""
-        counts = Counter(c.country for c in (*self.added, *self.already_present))
+        unique = {c.fingerprint: c for c in (*self.added, *self.already_present)}
+        counts = Counter(c.country for c in unique.values())
         return dict(sorted(counts.items()))
 
     def merge(self, other: ImportReport) -> None:
@@ -251,6 +254,7 @@ class ImportReport:
         self.master_lists += other.master_lists
         self.refused += other.refused
         self.unreadable += other.unreadable
+        self.skipped += other.skipped
 
 
 # ---------------------------------------------------------------- the store
@@ -431,27 +435,33 @@ class TrustStore:
             self._add_certificate(cert, provenance, report)
 
     def _import_single(
-        self, item: asn1_x509.Certificate | asn1_crl.CertificateList, source: str, now: str, report: ImportReport
+        self,
+        item: asn1_x509.Certificate | asn1_crl.CertificateList,
+        source: str,
+        now: str,
+        report: ImportReport,
+        explicit: bool,
     ) -> None:
         if isinstance(item, asn1_crl.CertificateList):
             self._add_crl(item, Provenance(source, "crl", None, now), report)
         elif _is_ca(item):
             self._add_certificate(item, Provenance(source, "certificate", None, now), report)
         else:
-            report.refused.append((source, f"không phải chứng thư CSCA: {_human(item.subject)}"))
+            reason = f"không phải chứng thư CSCA: {_human(item.subject)}"
+            (report.refused if explicit else report.skipped).append((source, reason))
 
-    def _import_bytes(self, data: bytes, source: str, report: ImportReport) -> None:
+    def _import_bytes(self, data: bytes, source: str, report: ImportReport, explicit: bool = True) -> None:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         if _PEM_FILE.match(data):
             items = _read_pem_bundle(data)
             for item in items:
-                self._import_single(item, source, now, report)
+                self._import_single(item, source, now, report, explicit)
             return
         kind, value = _sniff_der(data)
         if kind == "master_list":
             self._import_master_list(data, source, now, report)
         elif isinstance(value, asn1_x509.Certificate | asn1_crl.CertificateList):
-            self._import_single(value, source, now, report)
+            self._import_single(value, source, now, report, explicit)
 
     def import_bytes(self, data: bytes, source: str) -> ImportReport:
         """Import one file's content; ``source`` is what provenance records (usually the file name)."""
@@ -477,12 +487,12 @@ class TrustStore:
                 continue
             sub = ImportReport()
             try:
-                self._import_bytes(data, file.name, sub)
+                self._import_bytes(data, file.name, sub, is_explicit)
             except MalformedDataError as exc:
-                if is_explicit or file.suffix.lower() in _KNOWN_SUFFIXES:
+                if is_explicit or file.suffix.lower() in _KNOWN_SUFFIXES - {".pem"}:
                     sub.unreadable.append((str(file), str(exc)))
-                else:
-                    log.debug("skipped %s: not a certificate, CRL or master list", file.name)
+                else:  # a folder's private keys, READMEs...: not ours to judge
+                    sub.skipped.append((str(file), str(exc)))
             report.merge(sub)
         self._save()
         return report
