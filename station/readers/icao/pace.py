@@ -1,0 +1,332 @@
+"""PACE v2 (ICAO 9303-11 §4.4), ECDH Generic Mapping, reader side.
+
+Three pieces, as JMRTD splits them: pure protocol steps that take every random value as an
+argument (so the Appendix G.1 vectors can be injected), the APDUs (MSE:Set AT and the GENERAL
+AUTHENTICATE chain), and :func:`perform_pace`, which runs them over a :class:`SecureChannel`
+and leaves AES (or 3DES) secure messaging installed with SSC 0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from asn1crypto import core
+
+from station.readers.errors import AccessDeniedError, AuthenticationProtocolError
+from station.readers.icao import crypto
+from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
+from station.readers.icao.crypto import KDF_ENC, KDF_MAC, KDF_PACE, CipherKind
+from station.readers.icao.domain_params import (
+    ECParameters,
+    Point,
+    UnsupportedDomainParameters,
+    standardized_parameters,
+)
+from station.readers.icao.security_infos import PaceAlgorithm, PaceInfo, SecurityInfos
+from station.readers.icao.sm import SecureChannel, SecureMessaging
+
+__all__ = [
+    "PASSWORD_CAN",
+    "PASSWORD_MRZ",
+    "PaceNotSupported",
+    "PacePassword",
+    "PaceResult",
+    "authentication_token",
+    "choose_pace_info",
+    "decrypt_nonce",
+    "derive_k_pi",
+    "encode_do",
+    "general_authenticate",
+    "map_generic",
+    "mse_set_at_pace",
+    "oid_contents",
+    "parse_dos",
+    "perform_pace",
+    "public_key_data",
+    "session_keys",
+]
+
+log = logging.getLogger(__name__)
+
+PASSWORD_MRZ = 0x01
+PASSWORD_CAN = 0x02
+
+# Status words by which a card says "no PACE here (or not with these parameters)": fall back to BAC.
+_NOT_SUPPORTED_SW = frozenset({0x6982, 0x6985, 0x6A80, 0x6A86, 0x6A88, 0x6D00, 0x6E00})
+
+
+class PaceNotSupported(AuthenticationProtocolError):
+    """The card does not offer PACE (or not in a form this station speaks): use BAC instead."""
+
+    clerk_message = "Thẻ không hỗ trợ PACE; chuyển sang xác thực BAC."
+
+
+@dataclass(frozen=True, slots=True)
+class PacePassword:
+    """The shared secret π: K = SHA-1(CAN) or SHA-1(MRZ information), with its MSE reference."""
+
+    ref: int
+    key: bytes = field(repr=False)
+
+    @classmethod
+    def can(cls, can: str) -> PacePassword:
+        if not (can.isdigit() and can.isascii()):
+            raise ValueError("CAN must be digits")
+        return cls(PASSWORD_CAN, hashlib.sha1(can.encode("ascii")).digest())
+
+    @classmethod
+    def mrz(cls, mrz_information: str) -> PacePassword:
+        """From document number + check digit, DOB + check digit, expiry + check digit."""
+        return cls(PASSWORD_MRZ, hashlib.sha1(mrz_information.encode("ascii")).digest())
+
+
+# -- BER-TLV data objects (7C dynamic authentication data, 7F49 public key) --------------------
+
+
+def _length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes((n,))
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes((0x80 | len(body),)) + body
+
+
+def encode_do(tag: int, value: bytes) -> bytes:
+    """One data object; ``tag`` is the tag's bytes as an int (0x7C, 0x7F49, 0x86...)."""
+    return tag.to_bytes(max(1, (tag.bit_length() + 7) // 8), "big") + _length(len(value)) + value
+
+
+def _iter_dos(data: bytes) -> Iterator[tuple[int, bytes]]:
+    i = 0
+    while i < len(data):
+        tag = data[i]
+        i += 1
+        if tag & 0x1F == 0x1F:
+            while True:
+                if i >= len(data):
+                    raise AuthenticationProtocolError("truncated tag in authentication data")
+                tag = (tag << 8) | data[i]
+                i += 1
+                if not data[i - 1] & 0x80:
+                    break
+        if i >= len(data):
+            raise AuthenticationProtocolError("truncated length in authentication data")
+        first = data[i]
+        i += 1
+        length = first
+        if first >= 0x80:
+            count = first & 0x7F
+            if not 1 <= count <= 3 or i + count > len(data):
+                raise AuthenticationProtocolError("bad length in authentication data")
+            length = int.from_bytes(data[i : i + count], "big")
+            i += count
+        if i + length > len(data):
+            raise AuthenticationProtocolError("authentication data object runs past the end")
+        yield tag, data[i : i + length]
+        i += length
+
+
+def parse_dos(data: bytes) -> dict[int, bytes]:
+    """Data objects at one level, by tag (the first of each tag wins)."""
+    out: dict[int, bytes] = {}
+    for tag, value in _iter_dos(data):
+        out.setdefault(tag, value)
+    return out
+
+
+def oid_contents(oid: str) -> bytes:
+    """The OID's value bytes, as DO'80' of MSE:Set AT and the 06 inside 7F49 carry them."""
+    return bytes(core.ObjectIdentifier(oid).contents)
+
+
+# -- pure steps ------------------------------------------------------------------------------
+
+
+def derive_k_pi(password: PacePassword, kind: CipherKind) -> bytes:
+    """K_π = KDF(K, 3) (9303-11 §9.7.3)."""
+    return crypto.derive_key(password.key, KDF_PACE, kind)
+
+
+def decrypt_nonce(k_pi: bytes, encrypted_nonce: bytes, kind: CipherKind) -> bytes:
+    """s = D(K_π, z): CBC with a zero IV, no padding."""
+    if not encrypted_nonce or len(encrypted_nonce) % kind.block_size:
+        raise AuthenticationProtocolError("encrypted PACE nonce is not block-aligned")
+    if kind is CipherKind.DES3:
+        return crypto.des3_cbc_decrypt(k_pi, encrypted_nonce)
+    return crypto.aes_cbc_decrypt(k_pi, encrypted_nonce)
+
+
+def map_generic(params: ECParameters, nonce: bytes, sk_map: int, pk_map_peer: Point) -> ECParameters:
+    """Generic Mapping (9303-11 §4.4.3.3.1): G~ = s·G + H with H = SK_map·PK_map,peer."""
+    h = params.multiply(sk_map, pk_map_peer)
+    mapped = params.generator * int.from_bytes(nonce, "big") + h
+    return params.with_generator(mapped)
+
+
+def session_keys(shared_secret: bytes, kind: CipherKind) -> tuple[bytes, bytes]:
+    """KS_enc = KDF(K, 1), KS_mac = KDF(K, 2)."""
+    return crypto.derive_key(shared_secret, KDF_ENC, kind), crypto.derive_key(shared_secret, KDF_MAC, kind)
+
+
+def public_key_data(oid: str, encoded_point: bytes) -> bytes:
+    """Public key data object 7F49 {06 OID, 86 point} that the authentication tokens MAC."""
+    return encode_do(0x7F49, encode_do(0x06, oid_contents(oid)) + encode_do(0x86, encoded_point))
+
+
+def authentication_token(ks_mac: bytes, kind: CipherKind, oid: str, peer_encoded_point: bytes) -> bytes:
+    """T = MAC(KS_mac, PK_peer data): AES-CMAC-8, or the retail MAC over padded data for 3DES."""
+    data = public_key_data(oid, peer_encoded_point)
+    if kind is CipherKind.DES3:
+        return crypto.retail_mac(ks_mac, data)
+    return crypto.aes_cmac(ks_mac, data, 8)
+
+
+# -- APDUs -------------------------------------------------------------------------------------
+
+
+def mse_set_at_pace(oid: str, password_ref: int, parameter_id: int | None) -> CommandAPDU:
+    """MSE:Set AT for PACE: 00 22 C1 A4 {80 OID, 83 password ref, [84 parameter ID]}."""
+    data = encode_do(0x80, oid_contents(oid)) + encode_do(0x83, bytes((password_ref,)))
+    if parameter_id is not None:
+        data += encode_do(0x84, bytes((parameter_id,)))
+    return CommandAPDU(0x00, 0x22, 0xC1, 0xA4, data)
+
+
+def general_authenticate(items: Sequence[tuple[int, bytes]], *, last: bool) -> CommandAPDU:
+    """GENERAL AUTHENTICATE with 7C{...}; command chaining (CLA 10) on all steps but the last."""
+    body = b"".join(encode_do(tag, value) for tag, value in items)
+    return CommandAPDU(0x00 if last else 0x10, 0x86, 0x00, 0x00, encode_do(0x7C, body), 256)
+
+
+# -- the result ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PaceResult:
+    """What PACE established. ``card_public_key`` is PK_IC (its x-coordinate is ID_IC for EAC)."""
+
+    algorithm: PaceAlgorithm
+    parameter_id: int
+    ks_enc: bytes = field(repr=False)
+    ks_mac: bytes = field(repr=False)
+    card_public_key: bytes
+    sm: SecureMessaging = field(repr=False)
+
+    @property
+    def kind(self) -> CipherKind:
+        return self.algorithm.kind
+
+
+# -- the flow ------------------------------------------------------------------------------------
+
+
+def choose_pace_info(infos: SecurityInfos | Sequence[PaceInfo]) -> PaceInfo:
+    """The first PACEInfo this station can run (ECDH Generic Mapping on a standardized curve)."""
+    candidates = infos.pace_infos if isinstance(infos, SecurityInfos) else list(infos)
+    for info in candidates:
+        algorithm = info.algorithm
+        if algorithm is None or algorithm.agreement != "ECDH" or algorithm.mapping != "GM":
+            continue
+        if info.parameter_id is None:
+            continue
+        try:
+            standardized_parameters(info.parameter_id)
+        except UnsupportedDomainParameters:
+            continue
+        return info
+    raise PaceNotSupported("no PACEInfo with ECDH Generic Mapping on standardized parameters")
+
+
+def _exchange(channel: SecureChannel, command: CommandAPDU, step: str, *, first: bool = False) -> bytes:
+    response: ResponseAPDU = channel.transmit(command)
+    sw = response.sw
+    if sw == 0x9000:
+        return response.data
+    if sw == 0x6300 or sw & 0xFFF0 == 0x63C0:
+        raise AccessDeniedError(f"PACE {step}: card refused the password (SW {sw:04X})")
+    if first and sw in _NOT_SUPPORTED_SW:
+        raise PaceNotSupported(f"PACE {step}: card answered SW {sw:04X}")
+    raise AuthenticationProtocolError(f"PACE {step}: card answered SW {sw:04X}")
+
+
+def _dynamic_data(response: bytes, tag: int, step: str) -> bytes:
+    outer = parse_dos(response)
+    if 0x7C not in outer:
+        raise AuthenticationProtocolError(f"PACE {step}: response has no dynamic authentication data (7C)")
+    value = parse_dos(outer[0x7C]).get(tag)
+    if value is None:
+        raise AuthenticationProtocolError(f"PACE {step}: response has no data object {tag:02X}")
+    return value
+
+
+def _decode(params: ECParameters, data: bytes, step: str) -> Point:
+    try:
+        return params.decode_point(data)
+    except ValueError as exc:
+        raise AuthenticationProtocolError(f"PACE {step}: card's public key is invalid ({exc})") from exc
+
+
+def perform_pace(
+    channel: SecureChannel,
+    password: PacePassword,
+    info: PaceInfo | SecurityInfos,
+    *,
+    private_key: Callable[[ECParameters], int] | None = None,
+) -> PaceResult:
+    """Run PACE and install the new secure messaging on ``channel`` (SSC 0).
+
+    ``private_key`` draws the reader's ephemeral private keys (mapping, then key agreement);
+    tests inject the G.1 values through it. Raises :class:`PaceNotSupported` (fall back to
+    BAC), :class:`AccessDeniedError` (wrong CAN/MRZ) or :class:`AuthenticationProtocolError`.
+    """
+    pace_info = choose_pace_info(info) if isinstance(info, SecurityInfos) else info
+    algorithm = pace_info.algorithm
+    if algorithm is None or algorithm.agreement != "ECDH" or algorithm.mapping != "GM":
+        raise PaceNotSupported(f"PACE protocol {pace_info.oid} is not supported")
+    if pace_info.parameter_id is None:
+        raise PaceNotSupported("PACEInfo without a standardized parameter ID")
+    try:
+        params = standardized_parameters(pace_info.parameter_id)
+    except UnsupportedDomainParameters as exc:
+        raise PaceNotSupported(str(exc)) from exc
+    draw = private_key or (lambda p: p.random_private())
+    kind = algorithm.kind
+    oid = algorithm.oid
+
+    channel.sm = None  # PACE itself runs in plain
+    _exchange(channel, mse_set_at_pace(oid, password.ref, pace_info.parameter_id), "MSE:Set AT", first=True)
+
+    z = _dynamic_data(_exchange(channel, general_authenticate([], last=False), "nonce", first=True), 0x80, "nonce")
+    s = decrypt_nonce(derive_k_pi(password, kind), z, kind)
+
+    sk_map = draw(params)
+    pk_map = params.encode_point(params.public_point(sk_map))
+    reply = _exchange(channel, general_authenticate([(0x81, pk_map)], last=False), "map nonce")
+    pk_map_ic = _decode(params, _dynamic_data(reply, 0x82, "map nonce"), "map nonce")
+    try:
+        mapped = map_generic(params, s, sk_map, pk_map_ic)
+    except ValueError as exc:
+        raise AuthenticationProtocolError(f"PACE map nonce: {exc}") from exc
+
+    sk = draw(mapped)
+    pk_ifd = mapped.encode_point(mapped.public_point(sk))
+    reply = _exchange(channel, general_authenticate([(0x83, pk_ifd)], last=False), "key agreement")
+    pk_ic_bytes = _dynamic_data(reply, 0x84, "key agreement")
+    pk_ic = _decode(mapped, pk_ic_bytes, "key agreement")
+    if pk_ic_bytes == pk_ifd:
+        raise AuthenticationProtocolError("PACE key agreement: card echoed the reader's public key")
+    shared = mapped.shared_x(sk, pk_ic)
+    ks_enc, ks_mac = session_keys(shared, kind)
+
+    t_ifd = authentication_token(ks_mac, kind, oid, pk_ic_bytes)
+    reply = _exchange(channel, general_authenticate([(0x85, t_ifd)], last=True), "mutual authentication")
+    t_ic = _dynamic_data(reply, 0x86, "mutual authentication")
+    if not crypto.constant_time_equal(t_ic, authentication_token(ks_mac, kind, oid, pk_ifd)):
+        raise AccessDeniedError("PACE mutual authentication: card's token does not verify")
+
+    sm = SecureMessaging(kind, ks_enc, ks_mac, 0)
+    channel.sm = sm
+    log.info("PACE established (%s, parameter ID %d)", kind.value, pace_info.parameter_id)
+    return PaceResult(algorithm, pace_info.parameter_id, ks_enc, ks_mac, pk_ic_bytes, sm)
