@@ -22,6 +22,7 @@ class InMemoryCard:
     files: dict[int, bytes] = field(default_factory=dict)
     sm: CardSecureMessaging | None = None
     log: list[CommandAPDU] = field(default_factory=list)
+    sws: list[int] = field(default_factory=list)
     _mode: str = ""
     _selected: int | None = None
 
@@ -45,6 +46,7 @@ class InMemoryCard:
         self.log.append(command)
         data, sw, session = self._dispatch(command)
         response = ResponseAPDU(data, sw)
+        self.sws.append(sw)
         if protected and self.sm is not None:
             response = self.sm.wrap_response(response)
         if session is not None:

@@ -221,7 +221,8 @@ def ec_parameters_from_asn1(domain: keys.ECDomainParameters) -> ECParameters:
     spec = domain.chosen
     if spec["field_id"]["field_type"].native != "prime_field":
         raise UnsupportedDomainParameters("only prime-field curves are supported")
-    p = int(spec["field_id"]["parameters"].cast(core.Integer).native)
+    prime = spec["field_id"]["parameters"]  # asn1crypto resolves it to an Integer for prime fields
+    p = int((prime if isinstance(prime, core.Integer) else core.Integer.load(prime.dump())).native)
     a = int.from_bytes(spec["curve"]["a"].native, "big")
     b = int.from_bytes(spec["curve"]["b"].native, "big")
     order = int(spec["order"].native)
