@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
@@ -25,13 +26,15 @@ from sqlalchemy.exc import IntegrityError
 from procedure_backend.db import Database
 from procedure_backend.models import Submission
 from procedure_backend.tokens import Principal, Scope, TokenStore
-from procedure_backend.validation import validate_submission
+from procedure_backend.validation import FieldError, validate_submission
 
 __all__ = ["API_PREFIX", "SubmissionIn", "create_app"]
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+
+Validator = Callable[[str, str, dict[str, Any]], list[FieldError]]
 
 
 class SubmissionIn(BaseModel):
@@ -47,6 +50,19 @@ class SubmissionIn(BaseModel):
     def canonical_sha256(self) -> str:
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    if authorization is None or not authorization.lower().startswith("bearer "):
+        raise HTTPException(401, "Thiếu mã truy cập (Authorization: Bearer ...).", {"WWW-Authenticate": "Bearer"})
+    tokens: TokenStore = request.app.state.tokens
+    found = tokens.verify(authorization[7:].strip())
+    if found is None:
+        raise HTTPException(401, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.", {"WWW-Authenticate": "Bearer"})
+    return found
+
+
+Auth = Annotated[Principal, Depends(_principal)]
 
 
 def _receipt(row: Submission) -> dict[str, Any]:
@@ -65,8 +81,12 @@ def _full(row: Submission) -> dict[str, Any]:
     return {**_receipt(row), "values": row.values, "provenance": row.provenance}
 
 
-def create_app(db: Database, *, token_cache_ttl: float = 30.0) -> FastAPI:
-    """The ASGI app over ``db`` (whose schema must already be migrated: see ``Database.upgrade``)."""
+def create_app(db: Database, *, token_cache_ttl: float = 30.0, validator: Validator | None = None) -> FastAPI:
+    """The ASGI app over ``db`` (whose schema must already be migrated: see ``Database.upgrade``).
+
+    ``validator`` defaults to the station's own form definitions (``station.forms``).
+    """
+    check_values: Validator = validator or validate_submission
     tokens = TokenStore(db, cache_ttl=token_cache_ttl)
     app = FastAPI(
         title="Procedure backend",
@@ -75,16 +95,6 @@ def create_app(db: Database, *, token_cache_ttl: float = 30.0) -> FastAPI:
     )
     app.state.db = db
     app.state.tokens = tokens
-
-    def principal(authorization: Annotated[str | None, Header()] = None) -> Principal:
-        if authorization is None or not authorization.lower().startswith("bearer "):
-            raise HTTPException(401, "Thiếu mã truy cập (Authorization: Bearer ...).", {"WWW-Authenticate": "Bearer"})
-        found = tokens.verify(authorization[7:].strip())
-        if found is None:
-            raise HTTPException(401, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.", {"WWW-Authenticate": "Bearer"})
-        return found
-
-    Auth = Annotated[Principal, Depends(principal)]
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -116,7 +126,7 @@ def create_app(db: Database, *, token_cache_ttl: float = 30.0) -> FastAPI:
         answer = replay()
         if answer is not None:
             return answer
-        errors = validate_submission(body.form_id, body.form_version, body.values)
+        errors = check_values(body.form_id, body.form_version, body.values)
         if errors:
             return JSONResponse({"detail": [e.to_json() for e in errors]}, status_code=422)
         row = Submission(
