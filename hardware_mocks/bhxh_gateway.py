@@ -33,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from station.submit.bhyt_codes import PROVINCES
+
 __all__ = [
     "DEFAULT_PASSWORD",
     "DEFAULT_USERNAME",
@@ -45,9 +47,7 @@ __all__ = [
 
 DEFAULT_USERNAME = "79999_BV"
 DEFAULT_PASSWORD = "mat-khau-thu"
-_VALID_PROVINCES = frozenset(
-    ["01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17", "19", "20", "22", "24", "25", "26", "27", "30", "31", "33", "34", "35", "36", "37", "38", "40", "42", "44", "45", "46", "48", "49", "51", "52", "54", "56", "58", "60", "62", "64", "66", "67", "68", "70", "72", "74", "75", "77", "79", "80", "82", "83", "84", "86", "87", "89", "91", "92", "93", "94", "95", "96", "97", "98"]
-)
+_VALID_PROVINCES = frozenset(PROVINCES)  # the same table the station uses
 _CARD_RE = re.compile(r"^[A-Z]{2}\d{13}$")
 _CCCD_RE = re.compile(r"^\d{12}$")
 _DOB_RE = re.compile(r"^(\d{2}/\d{2}/\d{4}|\d{4})$")

@@ -200,7 +200,8 @@ class BhytCheckResult:
         data["card"] = self.card.to_json_dict() if self.card else None
         if self.new_card is not None:
             data["new_card"]["card"] = self.new_card.card.to_json_dict() if self.new_card.card else None
-        return _json_dates(data)
+        result: dict[str, Any] = _json_dates(data)
+        return result
 
 
 def _json_dates(value: Any) -> Any:
