@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from asn1crypto import algos, cms, core
+import ecdsa.curves
+from asn1crypto import algos, cms, core, keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -35,6 +36,7 @@ __all__ = [
     "OID_CSCA_MASTER_LIST",
     "Algorithm",
     "PrivateKey",
+    "SignatureScheme",
     "TestPKI",
     "build_crl",
     "build_master_list",
@@ -42,6 +44,7 @@ __all__ = [
     "build_sod",
     "load_or_create",
     "main",
+    "with_explicit_ec_parameters",
     "write_master_list",
 ]
 
@@ -270,6 +273,54 @@ def build_crl(
             x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now - dt.timedelta(hours=1)).build()
         )
     return builder.sign(issuer_key, hashes.SHA256())
+
+
+def with_explicit_ec_parameters(cert: x509.Certificate, issuer_key: PrivateKey) -> x509.Certificate:
+    """``cert`` with its EC curve spelled out (p, a, b, G, n, h) instead of named, re-signed by ``issuer_key``.
+
+    Many eMRTD Document Signer certificates look like this; readers must cope with them.
+    """
+    original = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    spki = original["tbs_certificate"]["subject_public_key_info"]
+    curve_name = spki["algorithm"]["parameters"].chosen.native
+    known = {
+        "brainpoolp256r1": ecdsa.curves.BRAINPOOLP256r1,
+        "brainpoolp384r1": ecdsa.curves.BRAINPOOLP384r1,
+        "brainpoolp512r1": ecdsa.curves.BRAINPOOLP512r1,
+        "secp256r1": ecdsa.curves.NIST256p,
+        "secp384r1": ecdsa.curves.NIST384p,
+    }[curve_name]
+    field_curve, generator, size = known.curve, known.generator, known.baselen
+    domain = keys.SpecifiedECDomain(
+        {
+            "version": "ecdpVer1",
+            "field_id": {"field_type": "prime_field", "parameters": field_curve.p()},
+            "curve": {
+                "a": (field_curve.a() % field_curve.p()).to_bytes(size, "big"),
+                "b": field_curve.b().to_bytes(size, "big"),
+            },
+            "base": b"\x04" + int(generator.x()).to_bytes(size, "big") + int(generator.y()).to_bytes(size, "big"),
+            "order": known.order,
+            "cofactor": 1,
+        }
+    )
+    tbs = asn1_x509.TbsCertificate.load(original["tbs_certificate"].dump())
+    tbs["subject_public_key_info"] = keys.PublicKeyInfo(
+        {
+            "algorithm": {"algorithm": "ec", "parameters": keys.ECDomainParameters(name="specified", value=domain)},
+            "public_key": spki["public_key"].native,
+        }
+    )
+    tbs_der = tbs.dump(force=True)
+    signature = _sign(issuer_key, tbs_der, "sha256", "auto")
+    rebuilt = asn1_x509.Certificate(
+        {
+            "tbs_certificate": asn1_x509.TbsCertificate.load(tbs_der),
+            "signature_algorithm": original["signature_algorithm"],
+            "signature_value": signature,
+        }
+    )
+    return x509.load_der_x509_certificate(rebuilt.dump())
 
 
 # ---------------------------------------------------------------- certificates
