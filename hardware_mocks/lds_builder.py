@@ -16,6 +16,7 @@ from typing import Any
 
 from asn1crypto.core import ObjectIdentifier
 
+from hardware_mocks import card_security
 from hardware_mocks.card_sm import encode_tlv
 from station.identity import Identity, parse_partial_date
 
@@ -223,6 +224,8 @@ class Personalisation:
     mrz_information: str
     card_access: bytes
     sod_signed: bool
+    chip_auth_key: Any  # ec.EllipticCurvePrivateKey published in DG14
+    aa_key: Any  # rsa.RSAPrivateKey published in DG15
 
 
 def _face_for(identity: Identity, face_jpeg: bytes | None) -> bytes:
@@ -250,22 +253,24 @@ def personalise(
         3: encode_tlv(0x63, encode_tlv(0x02, b"\x00")),  # fingerprints: present but EAC-protected
         13: build_dg13(identity),
     }
-    dgs.update(_security_groups(identity))
+    chip_auth_key = card_security.generate_chip_auth_key()
+    aa_key = card_security.generate_aa_rsa_key(1024)
+    dgs[14] = card_security.build_dg14(chip_auth_key)
+    dgs[15] = card_security.build_dg15(aa_key.public_key())
     files = {0x0100 + n: content for n, content in dgs.items()}
     files[0x011E] = build_com()
     sod = _sign(dgs, pki, pki_directory)
     if sod is not None:
         files[0x011D] = sod
-    return Personalisation(files, mrz, mrz[0][5:15] + mrz[1][0:7] + mrz[1][8:15], CARD_ACCESS, sod is not None)
-
-
-def _security_groups(identity: Identity) -> dict[int, bytes]:
-    """DG14 (chip authentication key) and DG15 (active authentication key) from card_security.
-
-    TODO(card_security): wired when ``hardware_mocks.card_security`` offers its DG14/DG15 builders;
-    until then the card answers 6A82 for DG14/DG15 although EF.COM lists them.
-    """
-    return {}
+    return Personalisation(
+        files,
+        mrz,
+        mrz[0][5:15] + mrz[1][0:7] + mrz[1][8:15],
+        CARD_ACCESS,
+        sod is not None,
+        chip_auth_key,
+        aa_key,
+    )
 
 
 def _sign(dgs: dict[int, bytes], pki: Any | None, directory: Path | None) -> bytes | None:

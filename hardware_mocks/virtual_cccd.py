@@ -164,6 +164,8 @@ class VirtualCCCD:
             for fid, content in files.items()
         }
         self._handlers: dict[int, SecurityHandler] = {}
+        self.chip_auth_key: Any = None  # private keys behind DG14 / DG15, for card_security's handlers
+        self.aa_key: Any = None
         self._corrupted: dict[tuple[int, int], bytes] = {}
         self._lock = threading.Lock()
         self.power_on()
@@ -467,7 +469,7 @@ class VirtualCCCD:
         from hardware_mocks import lds_builder
 
         personal = lds_builder.personalise(identity, face_jpeg, pki, pki_directory=pki_directory)
-        return cls(
+        card = cls(
             personal.files,
             personal.mrz_information,
             card_access=personal.card_access,
@@ -475,6 +477,9 @@ class VirtualCCCD:
             faults=faults,
             rng=rng,
         )
+        card.chip_auth_key = personal.chip_auth_key
+        card.aa_key = personal.aa_key
+        return card
 
 
 def _room_in_do53(le: int) -> int:
