@@ -58,6 +58,8 @@ def _print_report(report: ImportReport) -> None:
             print(f"  Bên ký: {ml.signer_subject}")
         if ml.reason:
             print(f"  Lý do: {ml.reason}")
+        if ml.undecodable:
+            print(f"  Bỏ qua {ml.undecodable} chứng thư sai cấu trúc trong danh sách")
         if ml.status is not MasterListStatus.INVALID:
             print("  Theo nước: " + ", ".join(f"{country} {n}" for country, n in ml.by_country.items()))
     for cert in report.added:

@@ -97,6 +97,8 @@ class ParsedMasterList:
     status: MasterListStatus
     signer_subject: str | None
     reason: str | None
+    undecodable: int = 0
+    """Listed certificates that do not decode (skipped, not imported)."""
 
 
 def _human(name: asn1_x509.Name) -> str:
@@ -113,27 +115,38 @@ def parse_master_list(data: bytes, *, extra_anchors: Sequence[asn1_x509.Certific
         raise MalformedDataError(f"eContentType {signed.content_type} is not cscaMasterList", file="master list")
     try:
         content = CscaMasterList.load(signed.econtent, strict=True)
-        certificates = tuple(content["cert_list"])
-        for cert in certificates:
-            cert.native  # noqa: B018 -- decode now so a broken list fails here, not during a later check
+        listed = list(content["cert_list"])
     except _ASN1_ERRORS as exc:
         raise MalformedDataError(f"bad CscaMasterList: {exc}", file="master list") from exc
+    # Real lists carry hundreds of countries' CSCAs; one badly encoded certificate must not
+    # keep Vietnam's out, so undecodable entries are counted and left aside.
+    decodable: list[asn1_x509.Certificate] = []
+    for cert in listed:
+        try:
+            cert.native  # noqa: B018 -- decode now, not during a later check
+        except _ASN1_ERRORS:
+            continue
+        decodable.append(cert)
+    certificates = tuple(decodable)
+    undecodable = len(listed) - len(decodable)
     signer = signed.signer_certificate()
     if signer is None:
-        return ParsedMasterList(certificates, MasterListStatus.INVALID, None, "không có chứng thư của bên ký")
+        return ParsedMasterList(
+            certificates, MasterListStatus.INVALID, None, "không có chứng thư của bên ký", undecodable
+        )
     subject = _human(signer.subject)
     try:
         reason = verify_cms_signer(signed, signer)
     except (SignatureUnsupportedError, *_ASN1_ERRORS) as exc:
         reason = f"không kiểm tra được chữ ký ({exc})"
     if reason is not None:
-        return ParsedMasterList(certificates, MasterListStatus.INVALID, subject, reason)
+        return ParsedMasterList(certificates, MasterListStatus.INVALID, subject, reason, undecodable)
     for anchor in (*certificates, *extra_anchors):
         if anchor.subject != signer.issuer:
             continue
         try:
             if verify_certificate_signature(signer, anchor):
-                return ParsedMasterList(certificates, MasterListStatus.VALID, subject, None)
+                return ParsedMasterList(certificates, MasterListStatus.VALID, subject, None, undecodable)
         except (SignatureUnsupportedError, *_ASN1_ERRORS):
             continue
     return ParsedMasterList(
@@ -141,6 +154,7 @@ def parse_master_list(data: bytes, *, extra_anchors: Sequence[asn1_x509.Certific
         MasterListStatus.SIGNER_UNTRUSTED,
         subject,
         "bên ký danh sách không do CSCA nào trong danh sách cấp",
+        undecodable,
     )
 
 
@@ -222,6 +236,7 @@ class MasterListReport:
     reason: str | None
     certificates: int
     by_country: dict[str, int]
+    undecodable: int = 0
 
 
 @dataclass
@@ -425,6 +440,7 @@ class TrustStore:
                 parsed.reason,
                 len(parsed.certificates),
                 dict(sorted(counts.items())),
+                parsed.undecodable,
             )
         )
         if parsed.status is MasterListStatus.INVALID:
