@@ -302,7 +302,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
+            self.close_connection = True
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

@@ -309,8 +309,11 @@ class BhxhGatewayClient:
 
     def _take_token(self) -> tuple[str, str] | BhytCheckResult:
         response = self._client.post(TOKEN_PATH, data={"username": self._username, "password": self._password_hash})
+        response.raise_for_status()  # the gateway answers 200 + maKetQua; anything else is an outage
         data = response.json()
-        api_key = data.get("APIKey") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise ValueError("token answer is not a JSON object")
+        api_key = data.get("APIKey")
         if str(data.get("maKetQua")) != "200" or not isinstance(api_key, dict):
             log.warning("BHXH gateway refused the login (maKetQua=%s)", data.get("maKetQua"))
             return interpret({"maKetQua": "401"})
@@ -347,6 +350,7 @@ class BhxhGatewayClient:
                     "password": self._password_hash,
                 }
                 response = self._client.post(CHECK_PATH, params=params, json=body)
+                response.raise_for_status()
                 data = response.json()
                 if not isinstance(data, dict):
                     return not_checked("Cổng BHXH trả lời không đọc được.")
