@@ -18,9 +18,34 @@ from procedure_backend.testing import free_port
 from station.submit import RESULT_CODES, BhxhGatewayClient, BhytInputError, BhytVerdict, parse_card_code
 from station.submit.bhyt import format_dob, password_hash
 
-SPEC_CODES = (
-    "000 001 002 003 004 010 050 051 052 053 054 055 060 061 070 100 101 110 120 121 122 123 124 130 205 401".split()
-)
+SPEC_CODES = [
+    "000",
+    "001",
+    "002",
+    "003",
+    "004",
+    "010",
+    "050",
+    "051",
+    "052",
+    "053",
+    "054",
+    "055",
+    "060",
+    "061",
+    "070",
+    "100",
+    "101",
+    "110",
+    "120",
+    "121",
+    "122",
+    "123",
+    "124",
+    "130",
+    "205",
+    "401",
+]
 OFFICER = {"officer_name": "CÁN BỘ THỬ", "officer_id": "079099000999"}
 
 

@@ -101,9 +101,8 @@ def test_wrong_key_or_moved_ciphertext_is_detected(tmp_path: Path) -> None:
     a = box.enqueue(_payload("A"))
     b = box.enqueue(_payload("B"))
     box.close()
-    with Outbox(path, key=b"\x00" * 32) as wrong:
-        with pytest.raises(OutboxCorruptError):
-            wrong.payload(a)
+    with Outbox(path, key=b"\x00" * 32) as wrong, pytest.raises(OutboxCorruptError):
+        wrong.payload(a)
     conn = sqlite3.connect(path)
     blob = conn.execute("SELECT payload FROM items WHERE id = ?", (a,)).fetchone()[0]
     conn.execute("UPDATE items SET payload = ? WHERE id = ?", (blob, b))  # swap rows' ciphertext
