@@ -39,6 +39,7 @@ __all__ = [
     "encode_security_infos",
     "pace_algorithm",
     "parse_security_infos",
+    "security_infos_from_asn1",
 ]
 
 _BSI = "0.4.0.127.0.7.2.2"
@@ -328,7 +329,15 @@ def parse_security_infos(data: bytes, *, file: str = "EF.CardAccess") -> Securit
     """Parse a DER SET OF SecurityInfo; a known info with a broken body is an error, not "unknown"."""
     try:
         outer = SecurityInfosSpec.load(data, strict=True)
-        elements = [(element["protocol"].dotted, element.dump()) for element in outer]
+    except (ValueError, TypeError) as exc:
+        raise MalformedDataError(f"SecurityInfos do not parse: {exc}", file=file) from exc
+    return security_infos_from_asn1(outer, file=file)
+
+
+def security_infos_from_asn1(outer: SecurityInfosSpec, *, file: str) -> SecurityInfos:
+    """Type each element of an already loaded SET OF SecurityInfo (DG14 loads its own tagged SET)."""
+    try:
+        elements = [(element["protocol"].dotted, bytes(element.dump())) for element in outer]
     except (ValueError, TypeError) as exc:
         raise MalformedDataError(f"SecurityInfos do not parse: {exc}", file=file) from exc
     infos: list[SecurityInfo] = []

@@ -1,0 +1,199 @@
+"""Chip authentication v1 (ICAO 9303-11 §6.2): the chip proves it holds the private key of DG14.
+
+The reader sends an ephemeral ECDH public key, both sides derive new session keys from the
+shared secret, and secure messaging restarts with them (SSC 0). A clone that copied DG14 but
+not the key derives other keys, so the next protected exchange fails its MAC: that failure,
+not any answer to the protocol commands, is what marks the card as not genuine.
+
+AES uses MSE:Set AT + GENERAL AUTHENTICATE; 3DES the older MSE:Set KAT. ECDH only: DH keys
+(id-PK-DH) are reported as not supported.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from station.identity import Check, CheckStatus
+from station.readers.errors import SecureMessagingError
+from station.readers.icao.apdu import CommandAPDU
+from station.readers.icao.crypto import CipherKind
+from station.readers.icao.domain_params import (
+    ECParameters,
+    UnsupportedDomainParameters,
+    ec_parameters_from_asn1,
+)
+from station.readers.icao.lds.dg14 import DG14
+from station.readers.icao.pace import encode_do, oid_contents, session_keys
+from station.readers.icao.security_infos import (
+    ID_CA,
+    ID_PK_ECDH,
+    ChipAuthAlgorithm,
+    ChipAuthenticationInfo,
+    ChipAuthenticationPublicKeyInfo,
+    SecurityInfos,
+    chip_auth_algorithm,
+)
+from station.readers.icao.sm import SecureChannel, SecureMessaging
+
+__all__ = [
+    "SELECT_EF_COM",
+    "ChipAuthResult",
+    "ca_general_authenticate",
+    "ca_mse_set_at",
+    "ca_mse_set_kat",
+    "perform_chip_auth",
+]
+
+log = logging.getLogger(__name__)
+
+SELECT_EF_COM = CommandAPDU(0x00, 0xA4, 0x02, 0x0C, b"\x01\x1e")
+_DEFAULT_OID = f"{ID_CA}.2.1"  # id-CA-ECDH-3DES-CBC-CBC: implied when DG14 has a key but no CA info
+
+_PASSED = "Chip chứng minh được khóa bí mật ứng với khóa công khai trong DG14 (không phải chip sao chép)."
+_FAILED = "Chip không chứng minh được khóa trong DG14: thẻ có thể là bản sao chép."
+_NO_KEY = "Thẻ không có khóa xác thực chip (DG14)."
+
+
+@dataclass(frozen=True, slots=True)
+class ChipAuthResult:
+    """How chip authentication ended; ``sm`` is the new session when it passed."""
+
+    status: CheckStatus
+    detail: str
+    algorithm: ChipAuthAlgorithm | None = None
+    key_id: int | None = None
+    reason: str = ""  # technical, for logs
+    sm: SecureMessaging | None = field(default=None, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        return self.status is CheckStatus.PASSED
+
+    @property
+    def check(self) -> Check:
+        return Check(status=self.status, detail=self.detail)
+
+
+# -- APDUs ---------------------------------------------------------------------------------------
+
+
+def _key_ref(key_id: int | None) -> bytes:
+    if key_id is None:
+        return b""
+    return encode_do(0x84, key_id.to_bytes(max(1, (key_id.bit_length() + 7) // 8), "big"))
+
+
+def ca_mse_set_at(oid: str, key_id: int | None) -> CommandAPDU:
+    """MSE:Set AT for chip authentication: 00 22 41 A4 {80 CA OID, [84 key id]}."""
+    return CommandAPDU(0x00, 0x22, 0x41, 0xA4, encode_do(0x80, oid_contents(oid)) + _key_ref(key_id))
+
+
+def ca_general_authenticate(ephemeral_public: bytes) -> CommandAPDU:
+    return CommandAPDU(0x00, 0x86, 0x00, 0x00, encode_do(0x7C, encode_do(0x80, ephemeral_public)), 256)
+
+
+def ca_mse_set_kat(ephemeral_public: bytes, key_id: int | None) -> CommandAPDU:
+    """MSE:Set KAT (3DES): 00 22 41 A6 {91 ephemeral public key, [84 key id]}."""
+    return CommandAPDU(0x00, 0x22, 0x41, 0xA6, encode_do(0x91, ephemeral_public) + _key_ref(key_id))
+
+
+# -- key agreement -------------------------------------------------------------------------------
+
+
+def _agree(params: ECParameters, chip_point: bytes, private: int) -> tuple[bytes, bytes]:
+    """(our ephemeral public point, shared x): ``cryptography`` when it knows the curve."""
+    curve = params.crypto_curve
+    if curve is not None:
+        key = ec.derive_private_key(private, curve)
+        peer = ec.EllipticCurvePublicKey.from_encoded_point(curve, chip_point)
+        return params.encode_point(params.public_point(private)), key.exchange(ec.ECDH(), peer)
+    return params.encode_point(params.public_point(private)), params.shared_x(private, params.decode_point(chip_point))
+
+
+def _pick(infos: SecurityInfos) -> tuple[ChipAuthAlgorithm, ChipAuthenticationPublicKeyInfo] | str:
+    """The (algorithm, key) pair to use, or why there is none."""
+    keys_ = [k for k in infos.chip_authentication_public_keys if k.oid == ID_PK_ECDH]
+    if not keys_:
+        if infos.chip_authentication_public_keys:
+            return "only DH chip-authentication keys (not supported)"
+        return "no chip-authentication public key"
+    ca_infos: list[ChipAuthenticationInfo] = [i for i in infos.chip_authentication_infos if i.algorithm]
+    for key in keys_:
+        for info in ca_infos:
+            algorithm = info.algorithm
+            if (
+                algorithm
+                and algorithm.agreement == "ECDH"
+                and (key.key_id is None or info.key_id in (None, key.key_id))
+            ):
+                return algorithm, key
+    if ca_infos:
+        return "no ECDH ChipAuthenticationInfo matches the DG14 key"
+    default = chip_auth_algorithm(_DEFAULT_OID)
+    assert default is not None
+    return default, keys_[0]
+
+
+def perform_chip_auth(
+    channel: SecureChannel,
+    dg14: DG14 | SecurityInfos,
+    *,
+    confirm: CommandAPDU = SELECT_EF_COM,
+    private_key: Callable[[ECParameters], int] | None = None,
+) -> ChipAuthResult:
+    """Run chip authentication over an established secure channel and re-key it.
+
+    ``confirm`` is the protected command whose answer must verify under the new keys (by
+    default SELECT EF.COM, harmless at any point of a reading). After a FAILED result the
+    channel is dropped (:attr:`SecureChannel.broken`): the session must authenticate again
+    before reading more.
+    """
+    infos = dg14.security_infos if isinstance(dg14, DG14) else dg14
+    picked = _pick(infos)
+    if isinstance(picked, str):
+        return ChipAuthResult(CheckStatus.NOT_SUPPORTED, _NO_KEY, reason=picked)
+    algorithm, key_info = picked
+    spki = key_info.public_key
+    try:
+        params = ec_parameters_from_asn1(spki["algorithm"]["parameters"])
+        chip_point = bytes(spki["public_key"].native)
+        params.decode_point(chip_point)
+    except (UnsupportedDomainParameters, ValueError, TypeError, KeyError) as exc:
+        return ChipAuthResult(
+            CheckStatus.NOT_SUPPORTED, _NO_KEY, algorithm, key_info.key_id, reason=f"DG14 key unusable: {exc}"
+        )
+
+    private = private_key(params) if private_key else params.random_private()
+    ephemeral, shared = _agree(params, chip_point, private)
+    kind = algorithm.kind
+    key_id = key_info.key_id
+
+    def failed(reason: str) -> ChipAuthResult:
+        log.info("chip authentication failed: %s", reason)
+        return ChipAuthResult(CheckStatus.FAILED, _FAILED, algorithm, key_id, reason=reason)
+
+    if kind is CipherKind.DES3:
+        response = channel.transmit(ca_mse_set_kat(ephemeral, key_id))
+        if not response.ok:
+            return failed(f"MSE:Set KAT answered SW {response.sw:04X}")
+    else:
+        response = channel.transmit(ca_mse_set_at(algorithm.oid, key_id))
+        if not response.ok:
+            return failed(f"MSE:Set AT answered SW {response.sw:04X}")
+        response = channel.transmit(ca_general_authenticate(ephemeral))
+        if not response.ok:
+            return failed(f"GENERAL AUTHENTICATE answered SW {response.sw:04X}")
+
+    ks_enc, ks_mac = session_keys(shared, kind)
+    sm = SecureMessaging(kind, ks_enc, ks_mac, 0)
+    channel.sm = sm
+    try:
+        channel.transmit(confirm)
+    except SecureMessagingError as exc:
+        return failed(f"first exchange under the new keys did not verify ({exc})")
+    log.info("chip authentication passed (%s)", kind.value)
+    return ChipAuthResult(CheckStatus.PASSED, _PASSED, algorithm, key_id, sm=sm)
