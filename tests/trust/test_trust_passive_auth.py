@@ -306,3 +306,23 @@ def test_malformed_sod_fails_all_checks_without_raising(
     result = verify_passive(b"\x77\x03\x30\x01\x00", data_groups, trusted_store)
     assert _statuses(result) == (FAILED, FAILED, FAILED)
     assert "EF.SOD" in (result.sod_signature.detail or "")
+
+
+def test_ecdsa_plain_signature_format(pki: TestPKI, data_groups: dict[int, bytes], trusted_store: TrustStore) -> None:
+    """BSI TR-03111 ecdsa-plain-SHA256 (r || s) as some signers use, re-encoded from a normal SOD."""
+    from asn1crypto import cms
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    sod = build_sod(data_groups, pki.ds_key, pki.ds_cert)
+    content_info = cms.ContentInfo.load(sod[4:])
+    signer = content_info["content"]["signer_infos"][0]
+    r, s = decode_dss_signature(signer["signature"].native)
+    signer["signature_algorithm"] = {"algorithm": "0.4.0.127.0.7.1.1.4.1.3"}
+    signer["signature"] = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    der = content_info.dump(force=True)
+    plain = b"\x77\x82" + len(der).to_bytes(2, "big") + der
+    assert _statuses(verify_passive(plain, data_groups, trusted_store)) == (PASSED, PASSED, PASSED)
+    signer["signature"] = r.to_bytes(32, "big") + (s ^ 1).to_bytes(32, "big")
+    der = content_info.dump(force=True)
+    broken = b"\x77\x82" + len(der).to_bytes(2, "big") + der
+    assert verify_passive(broken, data_groups, trusted_store).sod_signature.status is FAILED

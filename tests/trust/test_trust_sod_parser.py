@@ -86,3 +86,14 @@ def test_corrupted_real_sod_parses_or_raises_malformed(real_sod: bytes, position
     except MalformedDataError:
         return
     assert doc.security_object.hash_algorithm in ("sha1", "sha224", "sha256", "sha384", "sha512")
+
+
+def test_signed_data_version_1_pkcs7_form(real_sod: bytes) -> None:
+    """Older SODs say SignedData v1, which asn1crypto decodes with the PKCS#7 (ANY content) spec."""
+    der = bytearray(unwrap_sod(real_sod))
+    at = bytes(der).index(b"\x02\x01\x03")  # SignedData.version
+    der[at + 2] = 1
+    old = b"\x77\x82" + len(der).to_bytes(2, "big") + bytes(der)
+    doc = parse_sod(old)
+    assert doc.security_object.hashes == parse_sod(real_sod).security_object.hashes
+    assert doc.cms.econtent == parse_sod(real_sod).cms.econtent

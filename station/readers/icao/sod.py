@@ -217,10 +217,13 @@ def parse_signed_data(content_info_der: bytes, *, file: str) -> CmsSignedContent
         content = encap["content"]
         if isinstance(content, core.Void):
             raise ValueError("SignedData without encapsulated content")
-        # CMS wraps eContent in an OCTET STRING; the PKCS#7 form (SignedData v1) carries it bare.
-        econtent = (
-            bytes(content) if isinstance(content, core.ParsableOctetString | core.OctetString) else content.dump()
-        )
+        if isinstance(content, core.Any):
+            # SignedData v1 is decoded with the PKCS#7 spec, where the content is ANY: an OCTET
+            # STRING as CMS (and ICAO) writes it, or, in old PKCS#7, the bare value.
+            content = content.parsed
+        econtent = bytes(content) if isinstance(content, core.ParsableOctetString) else content.dump()
+        if isinstance(content, core.OctetString):
+            econtent = bytes(content.native)
         certificates: list[x509.Certificate] = []
         certs = signed["certificates"]
         if not isinstance(certs, core.Void):
