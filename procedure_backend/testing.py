@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -29,6 +30,7 @@ __all__ = [
     "ServerThread",
     "free_port",
     "postgres_bindir",
+    "sample_submission",
     "temporary_postgres",
 ]
 
@@ -177,3 +179,31 @@ class BackendProcess:
                 self._proc.wait()
             if self._proc.stderr:
                 self._proc.stderr.close()
+
+
+def sample_submission(n: int = 0) -> dict[str, Any]:
+    """A synthetic, valid ``thong-bao-luu-tru`` submission (no real person); ``n`` varies the guest."""
+    return {
+        "form_id": "thong-bao-luu-tru",
+        "form_version": "2021-05-15",
+        "values": {
+            "kinh_gui": "Công an phường Thử Nghiệm",
+            "ten_co_so": "Nhà nghỉ Giả Định",
+            "nguoi_thong_bao": "NGUYỄN VĂN THỬ",
+            "so_dien_thoai": "0901234567",
+            "dia_chi_luu_tru": {"text": "Số 1 Đường Thử, Phường Mẫu, Thành phố Giả định"},
+            "khach": [
+                {
+                    "ho_ten": f"KHÁCH THỬ SỐ {n}",
+                    "so_giay_to": f"0791990{n % 100000:05d}",
+                    "ngay_sinh": "1990-01-02",
+                    "gioi_tinh": "Nữ" if n % 2 else "Nam",
+                    "quoc_tich": "Việt Nam",
+                    "ly_do": "Du lịch",
+                    "tu_ngay": "2026-11-20",
+                    "den_ngay": "2026-11-22",
+                }
+            ],
+        },
+        "provenance": {"nguoi_thong_bao": "manual", "khach[0].ho_ten": "chip"},
+    }

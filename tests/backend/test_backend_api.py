@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +199,44 @@ def test_concurrent_deliveries_of_one_key_make_one_row(db: Database) -> None:
     assert codes.count(200) == 15
     with db.sessions() as s:
         assert s.execute(select(func.count()).select_from(Submission)).scalar_one() == 1
+
+
+def test_real_form_definitions_validate_payloads(db: Database) -> None:
+    """Default validator = the station's own form definitions: a good form passes, a bad one names the field."""
+    from procedure_backend.testing import sample_submission
+
+    token = TokenStore(db).create("tram-01")
+    with TestClient(create_app(db)) as c:
+        ok = c.post("/api/v1/submissions", json=sample_submission(1), headers={**_auth(token), "Idempotency-Key": "a"})
+        assert ok.status_code == 201, ok.text
+        bad = sample_submission(2)
+        bad["values"]["so_dien_thoai"] = ""
+        r = c.post("/api/v1/submissions", json=bad, headers={**_auth(token), "Idempotency-Key": "b"})
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["loc"] == ["body", "values", "so_dien_thoai"]
+        wrong_version = {**sample_submission(3), "form_version": "1999"}
+        r = c.post("/api/v1/submissions", json=wrong_version, headers={**_auth(token), "Idempotency-Key": "c"})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "form_version"]
+        unknown = {**sample_submission(4), "form_id": "khong-co"}
+        r = c.post("/api/v1/submissions", json=unknown, headers={**_auth(token), "Idempotency-Key": "d"})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "form_id"]
+        stored = c.get(f"/api/v1/submissions/{ok.json()['id']}", headers=_auth(token)).json()
+        assert stored["values"] == sample_submission(1)["values"]
+
+
+def test_cli_token_create_prints_a_working_token(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    out = subprocess.run(
+        [sys.executable, "-m", "procedure_backend", "token", "create", "--station", "tram-cli", "--db", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = out.stdout.strip()
+    db = Database(url)
+    principal = TokenStore(db).verify(token)
+    db.dispose()
+    assert principal is not None and principal.station == "tram-cli" and principal.scope is Scope.STATION
