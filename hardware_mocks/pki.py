@@ -131,15 +131,20 @@ def build_signed_data(
     extra_certs: Iterable[x509.Certificate] = (),
     signed_attributes: bool = True,
     signing_time: dt.datetime | None = None,
+    signer_id: Literal["issuer_serial", "ski"] = "issuer_serial",
 ) -> bytes:
-    """DER of a CMS ContentInfo/SignedData (v3, issuerAndSerialNumber signer) over ``econtent``."""
+    """DER of a CMS ContentInfo/SignedData (v3) over ``econtent``, the signer named by issuer+serial or SKI."""
     cert = asn1_x509.Certificate.load(signer_cert.public_bytes(serialization.Encoding.DER))
     digest_algorithm = algos.DigestAlgorithm({"algorithm": digest})
-    signer: dict[str, object] = {
-        "version": "v1",
-        "sid": cms.SignerIdentifier(
+    if signer_id == "ski":
+        sid = cms.SignerIdentifier(name="subject_key_identifier", value=cert.key_identifier)
+    else:
+        sid = cms.SignerIdentifier(
             {"issuer_and_serial_number": {"issuer": cert.issuer, "serial_number": cert.serial_number}}
-        ),
+        )
+    signer: dict[str, object] = {
+        "version": "v3" if signer_id == "ski" else "v1",
+        "sid": sid,
         "digest_algorithm": digest_algorithm,
         "signature_algorithm": _signature_algorithm(signer_key, digest, scheme),
     }
@@ -194,6 +199,7 @@ def build_sod(
     lds_version: tuple[str, str] | None = None,
     signed_attributes: bool = True,
     signing_time: dt.datetime | None = None,
+    signer_id: Literal["issuer_serial", "ski"] = "issuer_serial",
 ) -> bytes:
     """Full EF.SOD bytes (tag 77) over the given data groups' complete file bytes.
 
@@ -221,6 +227,7 @@ def build_sod(
         scheme=scheme,
         signed_attributes=signed_attributes,
         signing_time=signing_time,
+        signer_id=signer_id,
     )
     return _tlv(SOD_TAG, content_info)
 

@@ -326,3 +326,10 @@ def test_ecdsa_plain_signature_format(pki: TestPKI, data_groups: dict[int, bytes
     der = content_info.dump(force=True)
     broken = b"\x77\x82" + len(der).to_bytes(2, "big") + der
     assert verify_passive(broken, data_groups, trusted_store).sod_signature.status is FAILED
+
+
+def test_signer_by_subject_key_identifier_verifies(
+    pki: TestPKI, data_groups: dict[int, bytes], trusted_store: TrustStore
+) -> None:
+    sod = build_sod(data_groups, pki.ds_key, pki.ds_cert, signer_id="ski")
+    assert _statuses(verify_passive(sod, data_groups, trusted_store)) == (PASSED, PASSED, PASSED)

@@ -97,3 +97,12 @@ def test_signed_data_version_1_pkcs7_form(real_sod: bytes) -> None:
     doc = parse_sod(old)
     assert doc.security_object.hashes == parse_sod(real_sod).security_object.hashes
     assert doc.cms.econtent == parse_sod(real_sod).cms.econtent
+
+
+def test_signer_named_by_subject_key_identifier(pki: TestPKI) -> None:
+    sod = build_sod(_DGS, pki.ds_key, pki.ds_cert, signer_id="ski")
+    doc = parse_sod(sod)
+    assert doc.cms.signer.issuer_serial is None
+    assert doc.cms.signer.subject_key_identifier is not None
+    ds = doc.ds_certificate
+    assert ds is not None and ds.serial_number == pki.ds_cert.serial_number
