@@ -13,15 +13,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from asn1crypto import core, keys
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from hardware_mocks.card_sm import encode_tlv, iter_tlvs
+from hardware_mocks.card_sm import CardSecureMessaging, encode_tlv, iter_tlvs
 from station.readers.icao import crypto
+from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.crypto import CipherKind
 from station.readers.icao.domain_params import (
     ECParameters,
@@ -57,7 +58,9 @@ __all__ = [
     "CardActiveAuth",
     "CardChipAuth",
     "CardPace",
+    "CardSecurityHandlers",
     "CardSession",
+    "SecurityCard",
     "build_dg14",
     "build_dg15",
     "card_access_bytes",
@@ -409,6 +412,101 @@ class CardActiveAuth:
         r, s = decode_dss_signature(der)
         size = (named_ec_parameters(key.curve.name).order.bit_length() + 7) // 8
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+
+
+# ------------------------------------------------------------------------------ engine adapter
+
+
+class SecurityCard(Protocol):
+    """What the handlers need from the APDU engine (``virtual_cccd.VirtualCCCD`` has all of it)."""
+
+    can: str | None
+    mrz_information: str
+    chip_auth_key: Any
+    aa_key: Any
+
+    def start_secure_messaging(self, sm: CardSecureMessaging, *, grant_access: bool = True) -> None: ...
+
+    def random(self, n: int) -> bytes: ...
+
+    def set_handler(self, ins: int, handler: Any) -> None: ...
+
+
+class CardSecurityHandlers:
+    """Routes MSE (22), GENERAL AUTHENTICATE (86) and INTERNAL AUTHENTICATE (88) of one card.
+
+    The engine hands over plain (already unwrapped) commands; new keys go through
+    ``card.start_secure_messaging`` so they take effect after the response has left.
+    """
+
+    def __init__(self, *, param_id: int = 13, aa_hash: str | None = None, ca_key_id: int | None = None) -> None:
+        self._param_id = param_id
+        self._aa_hash = aa_hash
+        self._ca_key_id = ca_key_id
+        self._mode = ""
+        self._pace: CardPace | None = None
+        self._ca: CardChipAuth | None = None
+
+    def install(self, card: SecurityCard) -> None:
+        card.set_handler(0x22, self.manage_security_environment)
+        card.set_handler(0x86, self.general_authenticate)
+        card.set_handler(0x88, self.internal_authenticate)
+
+    def manage_security_environment(self, card: SecurityCard, cmd: CommandAPDU) -> ResponseAPDU:
+        self._mode = ""
+        if (cmd.p1, cmd.p2) == (0xC1, 0xA4):
+            try:
+                ref = _dos(cmd.data).get(0x83, b"")
+            except ValueError:
+                return ResponseAPDU(b"", SW_WRONG_DATA)
+            password = {b"\x01": card.mrz_information, b"\x02": card.can}.get(ref)
+            if password is None:
+                return ResponseAPDU(b"", SW_REF_NOT_FOUND)
+            self._pace = CardPace(password.encode("ascii"), ref[0], self._param_id, rng=card.random)
+            sw = self._pace.set_at(cmd.data)
+            self._mode = "pace" if sw == SW_OK else ""
+            return ResponseAPDU(b"", sw)
+        if (cmd.p1, cmd.p2) in ((0x41, 0xA4), (0x41, 0xA6)):
+            if card.chip_auth_key is None:
+                return ResponseAPDU(b"", SW_REF_NOT_FOUND)
+            self._ca = CardChipAuth(card.chip_auth_key, self._ca_key_id)
+            if cmd.p2 == 0xA6:
+                sw, session = self._ca.set_kat(cmd.data)
+                self._start(card, session)
+                return ResponseAPDU(b"", sw)
+            sw = self._ca.set_at(cmd.data)
+            self._mode = "ca" if sw == SW_OK else ""
+            return ResponseAPDU(b"", sw)
+        return ResponseAPDU(b"", 0x6A86)
+
+    def general_authenticate(self, card: SecurityCard, cmd: CommandAPDU) -> ResponseAPDU:
+        chained = bool(cmd.cla & 0x10)
+        if self._mode == "pace" and self._pace is not None:
+            data, sw = self._pace.general_authenticate(cmd.data, chained)
+            if sw != SW_OK or not chained:
+                self._mode = ""
+            if sw == SW_OK and not chained:
+                self._start(card, self._pace.session)
+            return ResponseAPDU(data, sw)
+        if self._mode == "ca" and self._ca is not None and not chained:
+            self._mode = ""
+            data, sw, session = self._ca.general_authenticate(cmd.data)
+            self._start(card, session)
+            return ResponseAPDU(data, sw)
+        return ResponseAPDU(b"", SW_CONDITIONS)
+
+    def internal_authenticate(self, card: SecurityCard, cmd: CommandAPDU) -> ResponseAPDU:
+        key = card.aa_key
+        if key is None:
+            return ResponseAPDU(b"", 0x6D00)
+        hash_name = self._aa_hash or ("sha1" if isinstance(key, rsa.RSAPrivateKey) else "sha256")
+        data, sw = CardActiveAuth(key, hash_name, rng=card.random).internal_authenticate(cmd.data)
+        return ResponseAPDU(data, sw)
+
+    @staticmethod
+    def _start(card: SecurityCard, session: CardSession | None) -> None:
+        if session is not None:
+            card.start_secure_messaging(CardSecureMessaging(session.kind, session.ks_enc, session.ks_mac, 0))
 
 
 # ------------------------------------------------------------------------------ personalisation
