@@ -30,8 +30,8 @@ from station.readers.icao.crypto import (
 __all__ = [
     "SW_SM_MISSING",
     "SW_SM_WRONG",
-    "CardSecureMessaging",
     "CardSMError",
+    "CardSecureMessaging",
     "ber_length",
     "encode_tlv",
     "iter_tlvs",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from station.identity import Identity, Source
 
@@ -78,9 +79,10 @@ def _units() -> tuple[tuple[_Ward, ...], dict[str, tuple[_Ward, ...]]]:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
             old = tuple(
-                _Ward(w, d, p, code)
+                _Ward(_unit_case(w), _unit_case(d), p, code)
                 for p, d, w, code in conn.execute(
-                    "select province, district, ward, provinceCode from admin_units_legacy order by rowid"
+                    "select province, district, ward, provinceCode from admin_units_legacy"
+                    " where ward is not null order by rowid"
                 )
             )
             new_rows = conn.execute("select province, ward, provinceCode from admin_units order by rowid").fetchall()
@@ -90,6 +92,14 @@ def _units() -> tuple[tuple[_Ward, ...], dict[str, tuple[_Ward, ...]]]:
     for province, ward, code in new_rows:
         new.setdefault(code, []).append(_Ward(ward, None, province, code))
     return old, {code: tuple(wards) for code, wards in new.items()}
+
+
+def _unit_case(name: str) -> str:
+    """The dataset writes a few unit types capitalised ("Thị Trấn"); cards print "Thị trấn"."""
+    for wrong, right in (("Thị Trấn ", "Thị trấn "), ("Thị Xã ", "Thị xã "), ("Thành Phố ", "Thành phố ")):
+        if name.startswith(wrong):
+            return right + name[len(wrong) :]
+    return name
 
 
 def _weighted(rng: random.Random, items: list[tuple[str, int]]) -> str:
@@ -144,7 +154,7 @@ def _address(rng: random.Random, old_ward: _Ward, issued: dt.date, *, with_stree
 
 def _person(rng: random.Random, index: int) -> Identity:
     old_units, _ = _units()
-    sex = rng.choice(["Nam", "Nữ"])
+    sex: Literal["Nam", "Nữ"] = "Nam" if rng.random() < 0.5 else "Nữ"
     if index % 7 == 3:  # some over 60: cards without expiry
         dob = _random_date(rng, dt.date(1940, 1, 1), dt.date(1962, 12, 31))
     else:

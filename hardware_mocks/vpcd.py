@@ -9,6 +9,7 @@ card's pull-at-APDU fault look to the station: exactly like a real card pulled o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import struct
@@ -219,10 +220,8 @@ class VpcdCard:
         with self._sock_lock:
             sock, self._sock = self._sock, None
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 
@@ -230,10 +229,8 @@ def _quickack(sock: socket.socket) -> None:
     """Linux delays ACKs on loopback (~40 ms per exchange) unless told not to, after every recv."""
     quickack = getattr(socket, "TCP_QUICKACK", None)
     if quickack is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
-        except OSError:
-            pass
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
