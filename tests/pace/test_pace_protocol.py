@@ -74,13 +74,13 @@ def card_info(param_id: int = 13, cipher_arc: int = 2) -> PaceInfo:
     return PaceInfo(f"0.4.0.127.0.7.2.2.4.2.{cipher_arc}", 2, param_id, b"")
 
 
-@pytest.mark.parametrize("param_id", [12, 13, 15, 16, 17])
+@pytest.mark.parametrize("param_id", [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18])
 def test_standardized_parameter_ids(param_id: int) -> None:
     card = _card(param_id=param_id)
     channel = SecureChannel(card)
     result = perform_pace(channel, PacePassword.can(CAN), card_info(param_id))
     assert result.parameter_id == param_id
-    field_size = {12: 32, 13: 32, 15: 48, 16: 48, 17: 64}[param_id]
+    field_size = {8: 24, 9: 24, 10: 28, 11: 28, 12: 32, 13: 32, 14: 40, 15: 48, 16: 48, 17: 64, 18: 66}[param_id]
     assert len(result.card_public_key) == 1 + 2 * field_size
     assert _read_ef_com(channel) == EF_COM
 
@@ -177,3 +177,18 @@ def test_password_repr_hides_key() -> None:
     assert password.key.hex() not in repr(password)
     with pytest.raises(ValueError):
         PacePassword.can("12a456")
+
+
+class _GarbledCard(InMemoryCard):
+    def transmit(self, command: CommandAPDU) -> ResponseAPDU:
+        response = super().transmit(command)
+        if command.data == b"\x7c\x00":  # the nonce step: cut the 7C object short
+            return ResponseAPDU(response.data[:-3], response.sw)
+        return response
+
+
+def test_truncated_authentication_data_is_a_protocol_error() -> None:
+    with pytest.raises(AuthenticationProtocolError, match="malformed"):
+        perform_pace(
+            SecureChannel(_GarbledCard(pace=CardPace(CAN.encode(), PASSWORD_CAN))), PacePassword.can(CAN), card_info()
+        )

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from asn1crypto import core
 
-from station.readers.errors import AccessDeniedError, AuthenticationProtocolError
-from station.readers.icao import crypto
+from station.readers.errors import AccessDeniedError, AuthenticationProtocolError, MalformedDataError
+from station.readers.icao import crypto, tlv
 from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.crypto import KDF_ENC, KDF_MAC, KDF_PACE, CipherKind
 from station.readers.icao.domain_params import (
@@ -83,56 +83,22 @@ class PacePassword:
         return cls(PASSWORD_MRZ, hashlib.sha1(mrz_information.encode("ascii")).digest())
 
 
-# -- BER-TLV data objects (7C dynamic authentication data, 7F49 public key) --------------------
-
-
-def _length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes((n,))
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes((0x80 | len(body),)) + body
+# -- data objects (7C dynamic authentication data, 7F49 public key) -----------------------------
 
 
 def encode_do(tag: int, value: bytes) -> bytes:
     """One data object; ``tag`` is the tag's bytes as an int (0x7C, 0x7F49, 0x86...)."""
-    return tag.to_bytes(max(1, (tag.bit_length() + 7) // 8), "big") + _length(len(value)) + value
-
-
-def _iter_dos(data: bytes) -> Iterator[tuple[int, bytes]]:
-    i = 0
-    while i < len(data):
-        tag = data[i]
-        i += 1
-        if tag & 0x1F == 0x1F:
-            while True:
-                if i >= len(data):
-                    raise AuthenticationProtocolError("truncated tag in authentication data")
-                tag = (tag << 8) | data[i]
-                i += 1
-                if not data[i - 1] & 0x80:
-                    break
-        if i >= len(data):
-            raise AuthenticationProtocolError("truncated length in authentication data")
-        first = data[i]
-        i += 1
-        length = first
-        if first >= 0x80:
-            count = first & 0x7F
-            if not 1 <= count <= 3 or i + count > len(data):
-                raise AuthenticationProtocolError("bad length in authentication data")
-            length = int.from_bytes(data[i : i + count], "big")
-            i += count
-        if i + length > len(data):
-            raise AuthenticationProtocolError("authentication data object runs past the end")
-        yield tag, data[i : i + length]
-        i += length
+    return tlv.encode_tlv(tag, value)
 
 
 def parse_dos(data: bytes) -> dict[int, bytes]:
     """Data objects at one level, by tag (the first of each tag wins)."""
     out: dict[int, bytes] = {}
-    for tag, value in _iter_dos(data):
-        out.setdefault(tag, value)
+    try:
+        for item in tlv.iter_tlvs(data, file="GENERAL AUTHENTICATE"):
+            out.setdefault(item.tag, item.value)
+    except MalformedDataError as exc:
+        raise AuthenticationProtocolError(f"malformed authentication data: {exc}") from exc
     return out
 
 
