@@ -167,3 +167,17 @@ def test_channel_without_sm_is_plain() -> None:
 def test_keys_never_in_repr() -> None:
     sm = SecureMessaging(CipherKind.AES128, KS_ENC, KS_MAC, 0)
     assert KS_ENC.hex() not in repr(sm).lower() and "F5F0" not in repr(sm)
+
+
+def test_plain_status_to_protected_command_is_returned_and_marks_session_dropped() -> None:
+    card = ScriptedCard([(None, h("6A82"))])
+    channel = SecureChannel(card, SecureMessaging(CipherKind.AES128, KS_ENC, KS_MAC, 0))
+    assert channel.transmit(CommandAPDU(0x00, 0xA4, 0x02, 0x0C, h("010B"))) == ResponseAPDU(b"", 0x6A82)
+    assert channel.broken
+
+
+def test_protected_error_status_keeps_the_session() -> None:
+    card = ScriptedCard([(None, lambda cmd: ResponseAPDU.from_bytes(_card_response(2, b"", 0x6982)))])
+    channel = SecureChannel(card, SecureMessaging(CipherKind.AES128, KS_ENC, KS_MAC, 0))
+    assert channel.transmit(CommandAPDU(0x00, 0xB0, 0x00, 0x00, le=8)).sw == 0x6982
+    assert not channel.broken

@@ -135,6 +135,16 @@ class FileReader:
         if not response.ok:
             _raise_for_file_status(response.sw, "SELECT", label)
 
+    def _recover_if_dropped(self, fid: int, label: str) -> None:
+        """After a plain error status the SecureChannel knows the card left SM: start a new session."""
+        if not getattr(self.transport, "broken", False):
+            return
+        if self.reauthenticate is None:
+            raise SecureMessagingError(f"READ BINARY {label}: card dropped secure messaging")
+        log.info("%s: card dropped secure messaging; re-authenticating", label)
+        self.reauthenticate()
+        self.select(fid, label)
+
     def _select_resilient(self, fid: int, label: str) -> None:
         try:
             self.select(fid, label)
@@ -216,15 +226,17 @@ class FileReader:
             if sw >> 8 == 0x6C:
                 if total is None and sw & 0xFF:
                     exact_le = sw & 0xFF  # file shorter than the header probe
-                    continue
-                self._step_down(label, f"answered {sw:04X}")
-                if sw & 0xFF and sw & 0xFF < self.chunk_size:
-                    exact_le = sw & 0xFF
+                else:
+                    self._step_down(label, f"answered {sw:04X}")
+                    if sw & 0xFF and sw & 0xFF < self.chunk_size:
+                        exact_le = sw & 0xFF
+                self._recover_if_dropped(fid, label)
                 continue
             if sw in (0x6700, 0x6282):
                 if total is None:
                     raise StatusWordError(sw, f"READ BINARY {label} header")
                 self._step_down(label, f"answered {sw:04X}")
+                self._recover_if_dropped(fid, label)
                 continue
             if sw == 0x6B00 and total is not None:
                 raise MalformedDataError(

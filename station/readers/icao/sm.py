@@ -199,9 +199,11 @@ class SecureMessaging:
 class SecureChannel:
     """A :class:`Transport` that protects every exchange when a :class:`SecureMessaging` is set.
 
-    After any :class:`SecureMessagingError` the channel refuses further commands until a new
-    ``sm`` is installed (or ``sm`` is set to None for plain exchanges): the card has dropped the
-    session, so anything sent with the old keys would only fail in a more confusing way.
+    After any :class:`SecureMessagingError`, and after a plain status word answering a protected
+    command, the channel is ``broken``: it refuses further commands (raising
+    :class:`SecureMessagingError` without sending) until a new ``sm`` is installed or ``sm`` is set
+    to None — the card has dropped the session, so anything sent with the old keys would only
+    fail in a more confusing way.
     """
 
     def __init__(self, transport: Transport, sm: SecureMessaging | None = None) -> None:
@@ -233,10 +235,16 @@ class SecureChannel:
             return self.transport.transmit(command)
         if self._broken:
             raise SecureMessagingError("secure messaging session was dropped; authenticate again")
-        wrapped = sm.wrap(command)
+        raw = self.transport.transmit(sm.wrap(command))
         try:
-            return sm.unwrap(self.transport.transmit(wrapped))
+            response = sm.unwrap(raw)
         except SecureMessagingError:
             self._broken = True
             log.info("secure messaging failed on INS %02X; session marked dropped", command.ins)
             raise
+        if not raw.data:
+            # A card answers a protected command in plain when it has left secure messaging
+            # (ISO 7816-4 §10.2): the status word is returned, the next command needs new keys.
+            self._broken = True
+            log.info("plain SW %04X to protected INS %02X; session marked dropped", raw.sw, command.ins)
+        return response
