@@ -157,6 +157,8 @@ def validate_field(
     ``labels`` their labels (for messages that name a sibling)."""
     today = today or dt.date.today()
     labels = labels or {}
+    if field.type == "table":
+        return _check_table(field, ref, value if value is not None else [], today)
     if is_empty(value) and field.type != "address":
         if field.required:
             return [_issue(ref, "required", f"Chưa điền «{field.label}» (bắt buộc).")]
@@ -165,8 +167,6 @@ def validate_field(
         if is_empty(value):
             return [_issue(ref, "required", f"Chưa điền «{field.label}» (bắt buộc).")] if field.required else []
         return _check_address(field, ref, value)
-    if field.type == "table":
-        return _check_table(field, ref, value, today)
     if field.type == "number":
         if not isinstance(value, int) or isinstance(value, bool):
             return [_issue(ref, "invalid_format", f"«{field.label}» phải là số nguyên.")]
