@@ -52,12 +52,32 @@ _WEIGHTS = (7, 3, 1)
 _LINE = re.compile(r"^[A-Z0-9<]{30}$")
 
 
+_FIELD_LABELS_VI = {
+    "document number": "số giấy tờ",
+    "id number": "số định danh cá nhân",
+    "date of birth": "ngày sinh",
+    "expiry": "ngày hết hạn",
+    "composite": "chữ số kiểm tra tổng hợp",
+    "date of issue": "ngày cấp",
+    "layout": "bố cục (3 dòng × 30 ký tự)",
+    "check digit": "ký tự",
+}
+
+
 class MRZError(ValueError):
-    """An MRZ (or the data to build one) that does not hold together; ``field`` names the culprit."""
+    """An MRZ (or the data to build one) that does not hold together; ``field`` names the culprit.
+
+    Messages never repeat the offending value: they may reach logs, and the value is personal data.
+    """
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(f"{field}: {message}")
+
+    @property
+    def clerk_message(self) -> str:
+        label = _FIELD_LABELS_VI.get(self.field) or self.field.replace("line", "dòng")
+        return f"Dãy MRZ không hợp lệ ở {label}. Kiểm tra lại các ký tự đã nhập hoặc quét lại."
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +97,7 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TD1:
     """A parsed TD1 MRZ. ``*_check_ok`` say whether each printed check digit matched."""
 
@@ -102,6 +122,9 @@ class TD1:
     surname: str
     given_names: str
     lines: tuple[str, str, str]
+
+    def __repr__(self) -> str:  # personal data stays out of logs and tracebacks
+        return f"TD1({self.document_code}/{self.issuing_state}, checks_ok={self.all_checks_ok})"
 
     @property
     def name(self) -> tuple[str, str]:
@@ -215,26 +238,26 @@ def _parse_two_digit_date(field: str, *, name: str, pivot_year: int, future: boo
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise MRZError(name, f"{field} is not a real date") from None
+        raise MRZError(name, "is not a real date") from None
 
 
 def _parse_birth(field: str, pivot_year: int) -> dt.date | PartialDate | None:
     if field == "<<<<<<":
         return None
     if not field[:2].isdigit():
-        raise MRZError("date of birth", f"{field} has no year")
+        raise MRZError("date of birth", "has no year")
     year = _century(int(field[:2]), pivot_year)
     month_part, day_part = field[2:4], field[4:6]
     if month_part == "<<":
         if day_part != "<<":
-            raise MRZError("date of birth", f"{field} has a day without a month")
+            raise MRZError("date of birth", "has a day without a month")
         return PartialDate(year, None, None)
     if not month_part.isdigit() or not 1 <= int(month_part) <= 12:
-        raise MRZError("date of birth", f"{field} has no valid month")
+        raise MRZError("date of birth", "has no valid month")
     if day_part == "<<":
         return PartialDate(year, int(month_part), None)
     if not day_part.isdigit():
-        raise MRZError("date of birth", f"{field} has no valid day")
+        raise MRZError("date of birth", "has no valid day")
     return _parse_two_digit_date(field, name="date of birth", pivot_year=pivot_year, future=False)
 
 
@@ -242,7 +265,7 @@ def _parse_expiry(field: str) -> dt.date | None:
     if field == NO_EXPIRY_FIELD or field in _FAR_FUTURE_FIELDS:
         return None
     if not field.isdigit():
-        raise MRZError("expiry", f"{field} is not a date")
+        raise MRZError("expiry", "is not a date")
     return _parse_two_digit_date(field, name="expiry", pivot_year=0, future=True)
 
 

@@ -199,3 +199,13 @@ def test_cccd_expiry_law_switch_and_explicit_ages() -> None:
     assert cccd_expiry(D(2015, 1, 1), D(2024, 7, 1), renewal_ages=(25, 40, 60)) == D(2040, 1, 1)
     with pytest.raises(MRZError):
         cccd_expiry(D(2000, 1, 1), D(1999, 1, 1))
+
+
+def test_errors_and_repr_keep_personal_data_out() -> None:
+    l2 = "9302304M3301052VNM<<<<<<<<<<<8"
+    with pytest.raises(MRZError) as info:
+        parse_td1("\n".join((CCCD_LINES[0], l2, CCCD_LINES[2])), strict=False)
+    assert "930230" not in str(info.value)
+    assert "ngày sinh" in info.value.clerk_message
+    td1 = parse_td1("\n".join(CCCD_LINES))
+    assert "093047064" not in repr(td1) and "UNG" not in repr(td1) and "930105" not in repr(td1)

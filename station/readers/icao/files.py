@@ -48,6 +48,8 @@ ProgressCallback = Callable[[str, int, int], None]
 class FileNotFound(StatusWordError):
     """SW 6A82: the card has no such file (DG11 on a CCCD); the session skips it."""
 
+    clerk_message = "Thẻ không có tệp dữ liệu này."
+
     def __init__(self, sw: int, command: str = "", *, label: str = "") -> None:
         self.label = label
         super().__init__(sw, command)
@@ -55,6 +57,8 @@ class FileNotFound(StatusWordError):
 
 class FileAccessDenied(StatusWordError):
     """SW 6982: the file needs more than BAC/PACE (DG3 needs EAC); the session skips it."""
+
+    clerk_message = "Thẻ không cho phép đọc tệp này (cần quyền truy cập mở rộng); bỏ qua tệp."
 
     def __init__(self, sw: int, command: str = "", *, label: str = "") -> None:
         self.label = label

@@ -135,7 +135,7 @@ def dg13_date_to_iso(text: str) -> str | None:
         return None
     match = re.fullmatch(r"(?:(?:(\d{1,2})[/.-])?(\d{1,2})[/.-])?(\d{4})", cleaned)
     if not match:
-        raise ValueError(f"{text!r} is not a dd/mm/yyyy date")
+        raise ValueError("date is not dd/mm/yyyy")
     day, month, year = (int(g) if g else None for g in match.groups())
     assert year is not None
     dt.date(year, month or 1, day or 1)  # raises ValueError for a date that does not exist
