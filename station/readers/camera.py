@@ -65,6 +65,8 @@ def open_source(source: int | str | FrameSource, *, width: int = 1280, height: i
         raise NoCameraError(f"cannot open video source {source!r}")
     capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the newest frame, not one queued seconds ago
     if isinstance(source, int):
+        # USB 2 webcams deliver 720p at 30 frames/s only compressed; raw YUYV drops to 5-10.
+        capture.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
         capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
     return capture

@@ -273,6 +273,8 @@ def make_wedge_filter(
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if self.state.replaying or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
                 return False
+            if not watched.isWidgetType():  # installed on the app: the window's copy of the key, not the widget's
+                return False
             now = clock()
             state = self.state
             if state.held and (now - state.last) * 1000 > max_interval_ms:

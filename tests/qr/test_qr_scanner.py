@@ -182,3 +182,23 @@ def test_fast_non_payload_burst_is_replayed(
     _type(widget, PAYLOAD[:30], clock, step_ms=90, enter=True)
     qtbot.waitUntil(lambda: widget.text() == PAYLOAD[:30], timeout=2000)
     assert results == []
+
+
+def test_filter_installed_on_the_application(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    assert app is not None
+    widget = QLineEdit()
+    qtbot.addWidget(widget)
+    results: list[ScanResult] = []
+    clock = FakeClock()
+    flt = make_wedge_filter(results.append, clock=clock)
+    app.installEventFilter(flt)
+    try:
+        _type(widget, PAYLOAD, clock, step_ms=4)
+        _type(widget, "abc", clock, step_ms=150, enter=False)
+        qtbot.waitUntil(lambda: widget.text() == "abc", timeout=2000)
+    finally:
+        app.removeEventFilter(flt)
+    assert len(results) == 1 and results[0].payload is not None
