@@ -25,11 +25,13 @@ from station.readers.icao import crypto
 from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.crypto import CipherKind
 from station.readers.icao.domain_params import (
+    DHParameters,
     ECParameters,
     Point,
     UnsupportedDomainParameters,
     ec_parameters_to_asn1,
     named_ec_parameters,
+    standardized_dh_parameters,
     standardized_parameters,
 )
 from station.readers.icao.security_infos import (
@@ -141,7 +143,8 @@ def _draw_scalar(rng: Callable[[int], bytes], order: int) -> int:
 
 
 class CardPace:
-    """PACE ECDH Generic Mapping as the chip runs it (any of the four cipher families).
+    """PACE Generic Mapping as the chip runs it: ECDH on parameter IDs 8-18, DH on the MODP groups
+    0-2, with any of the four cipher families.
 
     ``password`` is the raw password (the CAN's digits, or the MRZ information), ``password_ref``
     1 for MRZ and 2 for CAN. After the last GENERAL AUTHENTICATE answered 9000, :attr:`session`
@@ -159,7 +162,9 @@ class CardPace:
         self._ref = password_ref
         self._param_id = param_id
         self._rng = rng
-        self._params = standardized_parameters(param_id)
+        # IDs 0-2 are MODP groups (PACE-DH-GM), the others EC curves (PACE-ECDH-GM).
+        self._dh: DHParameters | None = standardized_dh_parameters(param_id) if param_id in (0, 1, 2) else None
+        self._params = named_ec_parameters("brainpoolP256r1") if self._dh else standardized_parameters(param_id)
         self._reset()
         self._selected = False
         self.session: CardSession | None = None
@@ -171,6 +176,7 @@ class CardPace:
         self._nonce = b""
         self._pk_map_ifd = b""
         self._mapped: ECParameters | None = None
+        self._mapped_g = 0  # DH: g~
         self._pk_ifd = b""
         self._pk_ic = b""
         self._keys: CardSession | None = None
@@ -188,7 +194,7 @@ class CardPace:
             return SW_WRONG_DATA
         oid = _oid(dos[0x80])
         arcs = oid[len(ID_PACE) + 1 :].split(".") if oid.startswith(ID_PACE + ".") else []
-        if len(arcs) != 2 or arcs[0] != "2" or int(arcs[1]) not in _CIPHER_BY_ARC:
+        if len(arcs) != 2 or arcs[0] != ("1" if self._dh else "2") or int(arcs[1]) not in _CIPHER_BY_ARC:
             return SW_WRONG_DATA
         if dos[0x83] != bytes((self._ref,)):
             return SW_REF_NOT_FOUND
@@ -232,6 +238,8 @@ class CardPace:
         return params.decode_point(data)  # raises ValueError off the curve
 
     def _map_step(self, items: dict[int, bytes]) -> tuple[bytes, int]:
+        if self._dh is not None:
+            return self._map_step_dh(self._dh, items)
         params = self._params
         self._pk_map_ifd = items[0x81]
         pk_map_ifd = self._decode(params, self._pk_map_ifd)
@@ -242,7 +250,30 @@ class CardPace:
         self._step = 2
         return encode_tlv(0x7C, encode_tlv(0x82, _point_bytes(params, pk_map_ic))), SW_OK
 
+    def _map_step_dh(self, group: DHParameters, items: dict[int, bytes]) -> tuple[bytes, int]:
+        self._pk_map_ifd = items[0x81]
+        pk_map_ifd = group.decode_public(self._pk_map_ifd)  # ValueError outside the subgroup
+        sk_map = _draw_scalar(self._rng, group.q)
+        s = int.from_bytes(self._nonce, "big")
+        self._mapped_g = pow(group.g, s, group.p) * pow(pk_map_ifd, sk_map, group.p) % group.p
+        self._step = 2
+        return encode_tlv(0x7C, encode_tlv(0x82, group.encode_public(pow(group.g, sk_map, group.p)))), SW_OK
+
+    def _agreement_step_dh(self, group: DHParameters, items: dict[int, bytes]) -> tuple[bytes, int]:
+        self._pk_ifd = items[0x83]
+        if self._pk_ifd == self._pk_map_ifd:
+            raise ValueError("ephemeral key equals the mapping key")
+        pk_ifd = group.decode_public(self._pk_ifd)
+        sk = _draw_scalar(self._rng, group.q)
+        self._pk_ic = group.encode_public(pow(self._mapped_g, sk, group.p))
+        shared = group.encode_public(pow(pk_ifd, sk, group.p))
+        self._keys = CardSession(self._kind, _kdf(shared, 1, self._kind), _kdf(shared, 2, self._kind))
+        self._step = 3
+        return encode_tlv(0x7C, encode_tlv(0x84, self._pk_ic)), SW_OK
+
     def _agreement_step(self, items: dict[int, bytes]) -> tuple[bytes, int]:
+        if self._dh is not None:
+            return self._agreement_step_dh(self._dh, items)
         mapped = self._mapped
         if mapped is None:
             raise ValueError("no mapped generator")
@@ -258,7 +289,8 @@ class CardPace:
         return encode_tlv(0x7C, encode_tlv(0x84, self._pk_ic)), SW_OK
 
     def _token(self, keys_: CardSession, point: bytes) -> bytes:
-        data = encode_tlv(0x7F49, encode_tlv(0x06, _oid_contents(self._oid)) + encode_tlv(0x86, point))
+        key_tag = 0x84 if self._dh is not None else 0x86
+        data = encode_tlv(0x7F49, encode_tlv(0x06, _oid_contents(self._oid)) + encode_tlv(key_tag, point))
         if keys_.kind is CipherKind.DES3:
             return crypto.retail_mac(keys_.ks_mac, data)
         return crypto.aes_cmac(keys_.ks_mac, data, 8)

@@ -1,4 +1,4 @@
-"""PACE v2 (ICAO 9303-11 §4.4), ECDH Generic Mapping, reader side.
+"""PACE v2 (ICAO 9303-11 §4.4), Generic Mapping (ECDH, and DH on the MODP groups), reader side.
 
 Three pieces, as JMRTD splits them: pure protocol steps that take every random value as an
 argument (so the Appendix G.1 vectors can be injected), the APDUs (MSE:Set AT and the GENERAL
@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias, overload
 
 from asn1crypto import core
 
@@ -20,9 +21,11 @@ from station.readers.icao import crypto, tlv
 from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.crypto import KDF_ENC, KDF_MAC, KDF_PACE, CipherKind
 from station.readers.icao.domain_params import (
+    DHParameters,
     ECParameters,
     Point,
     UnsupportedDomainParameters,
+    standardized_dh_parameters,
     standardized_parameters,
 )
 from station.readers.icao.security_infos import PaceAlgorithm, PaceInfo, SecurityInfos
@@ -36,6 +39,7 @@ __all__ = [
     "PaceResult",
     "authentication_token",
     "choose_pace_info",
+    "decode_public_key",
     "decrypt_nonce",
     "derive_k_pi",
     "encode_do",
@@ -43,10 +47,13 @@ __all__ = [
     "map_generic",
     "mse_set_at_pace",
     "oid_contents",
+    "pace_group",
     "parse_dos",
     "perform_pace",
+    "public_key",
     "public_key_data",
     "session_keys",
+    "shared_secret",
 ]
 
 log = logging.getLogger(__name__)
@@ -124,11 +131,58 @@ def decrypt_nonce(k_pi: bytes, encrypted_nonce: bytes, kind: CipherKind) -> byte
     return crypto.aes_cbc_decrypt(k_pi, encrypted_nonce)
 
 
-def map_generic(params: ECParameters, nonce: bytes, sk_map: int, pk_map_peer: Point) -> ECParameters:
-    """Generic Mapping (9303-11 §4.4.3.3.1): G~ = s·G + H with H = SK_map·PK_map,peer."""
-    h = params.multiply(sk_map, pk_map_peer)
-    mapped = params.generator * int.from_bytes(nonce, "big") + h
-    return params.with_generator(mapped)
+Group: TypeAlias = ECParameters | DHParameters
+Element: TypeAlias = Point | int
+
+
+def pace_group(agreement: str, parameter_id: int) -> Group:
+    """The standardized group: EC curves for ECDH (IDs 8-18), MODP groups for DH (IDs 0-2)."""
+    if agreement == "DH":
+        return standardized_dh_parameters(parameter_id)
+    return standardized_parameters(parameter_id)
+
+
+def public_key(group: Group, private: int) -> bytes:
+    """Encoded public key: uncompressed point, or the DH value padded to the length of p."""
+    if isinstance(group, DHParameters):
+        return group.encode_public(group.public_value(private))
+    return group.encode_point(group.public_point(private))
+
+
+def decode_public_key(group: Group, data: bytes) -> Element:
+    """Validated peer key (on the curve / in the subgroup); ValueError otherwise."""
+    if isinstance(group, DHParameters):
+        return group.decode_public(data)
+    return group.decode_point(data)
+
+
+def shared_secret(group: Group, private: int, peer: Element) -> bytes:
+    """ECDH x-coordinate, or the DH value, each padded to the field length."""
+    if isinstance(group, DHParameters):
+        if not isinstance(peer, int):
+            raise TypeError("DH needs an integer public value")
+        return group.shared_secret(private, peer)
+    if isinstance(peer, int):
+        raise TypeError("ECDH needs a point")
+    return group.shared_x(private, peer)
+
+
+@overload
+def map_generic(params: ECParameters, nonce: bytes, sk_map: int, pk_map_peer: Point) -> ECParameters: ...
+@overload
+def map_generic(params: DHParameters, nonce: bytes, sk_map: int, pk_map_peer: int) -> DHParameters: ...
+def map_generic(params: Group, nonce: bytes, sk_map: int, pk_map_peer: Element) -> Group:
+    """Generic Mapping (9303-11 §4.4.3.3.1): G~ = s·G + SK_map·PK_map,peer, or g~ = g^s · h mod p."""
+    s = int.from_bytes(nonce, "big")
+    if isinstance(params, DHParameters):
+        if not isinstance(pk_map_peer, int):
+            raise TypeError("DH mapping needs an integer public value")
+        h = pow(pk_map_peer, sk_map, params.p)
+        return params.with_generator(pow(params.g, s, params.p) * h % params.p)
+    if isinstance(pk_map_peer, int):
+        raise TypeError("EC mapping needs a point")
+    h_point = params.multiply(sk_map, pk_map_peer)
+    return params.with_generator(params.generator * s + h_point)
 
 
 def session_keys(shared_secret: bytes, kind: CipherKind) -> tuple[bytes, bytes]:
@@ -136,14 +190,16 @@ def session_keys(shared_secret: bytes, kind: CipherKind) -> tuple[bytes, bytes]:
     return crypto.derive_key(shared_secret, KDF_ENC, kind), crypto.derive_key(shared_secret, KDF_MAC, kind)
 
 
-def public_key_data(oid: str, encoded_point: bytes) -> bytes:
-    """Public key data object 7F49 {06 OID, 86 point} that the authentication tokens MAC."""
-    return encode_do(0x7F49, encode_do(0x06, oid_contents(oid)) + encode_do(0x86, encoded_point))
+def public_key_data(oid: str, encoded_key: bytes, *, dh: bool = False) -> bytes:
+    """Public key data object 7F49 {06 OID, 86 point} (84 public value for DH) that the tokens MAC."""
+    return encode_do(0x7F49, encode_do(0x06, oid_contents(oid)) + encode_do(0x84 if dh else 0x86, encoded_key))
 
 
-def authentication_token(ks_mac: bytes, kind: CipherKind, oid: str, peer_encoded_point: bytes) -> bytes:
+def authentication_token(
+    ks_mac: bytes, kind: CipherKind, oid: str, peer_encoded_key: bytes, *, dh: bool = False
+) -> bytes:
     """T = MAC(KS_mac, PK_peer data): AES-CMAC-8, or the retail MAC over padded data for 3DES."""
-    data = public_key_data(oid, peer_encoded_point)
+    data = public_key_data(oid, peer_encoded_key, dh=dh)
     if kind is CipherKind.DES3:
         return crypto.retail_mac(ks_mac, data)
     return crypto.aes_cmac(ks_mac, data, 8)
@@ -189,20 +245,25 @@ class PaceResult:
 
 
 def choose_pace_info(infos: SecurityInfos | Sequence[PaceInfo]) -> PaceInfo:
-    """The first PACEInfo this station can run (ECDH Generic Mapping on a standardized curve)."""
+    """The first PACEInfo this station can run: Generic Mapping (ECDH or DH) on standardized parameters.
+
+    ECDH is preferred when the chip offers both (smaller, faster, what CCCDs use).
+    """
     candidates = infos.pace_infos if isinstance(infos, SecurityInfos) else list(infos)
+    usable: list[PaceInfo] = []
     for info in candidates:
         algorithm = info.algorithm
-        if algorithm is None or algorithm.agreement != "ECDH" or algorithm.mapping != "GM":
-            continue
-        if info.parameter_id is None:
+        if algorithm is None or algorithm.mapping != "GM" or info.parameter_id is None:
             continue
         try:
-            standardized_parameters(info.parameter_id)
+            pace_group(algorithm.agreement, info.parameter_id)
         except UnsupportedDomainParameters:
             continue
-        return info
-    raise PaceNotSupported("no PACEInfo with ECDH Generic Mapping on standardized parameters")
+        usable.append(info)
+    usable.sort(key=lambda i: i.algorithm is None or i.algorithm.agreement != "ECDH")
+    if not usable:
+        raise PaceNotSupported("no PACEInfo with Generic Mapping on standardized parameters")
+    return usable[0]
 
 
 def _exchange(channel: SecureChannel, command: CommandAPDU, step: str, *, first: bool = False) -> bytes:
@@ -227,9 +288,9 @@ def _dynamic_data(response: bytes, tag: int, step: str) -> bytes:
     return value
 
 
-def _decode(params: ECParameters, data: bytes, step: str) -> Point:
+def _decode(params: Group, data: bytes, step: str) -> Element:
     try:
-        return params.decode_point(data)
+        return decode_public_key(params, data)
     except ValueError as exc:
         raise AuthenticationProtocolError(f"PACE {step}: card's public key is invalid ({exc})") from exc
 
@@ -239,7 +300,7 @@ def perform_pace(
     password: PacePassword,
     info: PaceInfo | SecurityInfos,
     *,
-    private_key: Callable[[ECParameters], int] | None = None,
+    private_key: Callable[[Group], int] | None = None,
 ) -> PaceResult:
     """Run PACE and install the new secure messaging on ``channel`` (SSC 0).
 
@@ -249,15 +310,15 @@ def perform_pace(
     """
     pace_info = choose_pace_info(info) if isinstance(info, SecurityInfos) else info
     algorithm = pace_info.algorithm
-    if algorithm is None or algorithm.agreement != "ECDH" or algorithm.mapping != "GM":
+    if algorithm is None or algorithm.mapping != "GM":
         raise PaceNotSupported(f"PACE protocol {pace_info.oid} is not supported")
     if pace_info.parameter_id is None:
         raise PaceNotSupported("PACEInfo without a standardized parameter ID")
     try:
-        params = standardized_parameters(pace_info.parameter_id)
+        params = pace_group(algorithm.agreement, pace_info.parameter_id)
     except UnsupportedDomainParameters as exc:
         raise PaceNotSupported(str(exc)) from exc
-    draw = private_key or (lambda p: p.random_private())
+    draw: Callable[[Group], int] = private_key or (lambda group: group.random_private())
     kind = algorithm.kind
     oid = algorithm.oid
 
@@ -268,7 +329,7 @@ def perform_pace(
     s = decrypt_nonce(derive_k_pi(password, kind), z, kind)
 
     sk_map = draw(params)
-    pk_map = params.encode_point(params.public_point(sk_map))
+    pk_map = public_key(params, sk_map)
     reply = _exchange(channel, general_authenticate([(0x81, pk_map)], last=False), "map nonce")
     pk_map_ic = _decode(params, _dynamic_data(reply, 0x82, "map nonce"), "map nonce")
     try:
@@ -277,19 +338,20 @@ def perform_pace(
         raise AuthenticationProtocolError(f"PACE map nonce: {exc}") from exc
 
     sk = draw(mapped)
-    pk_ifd = mapped.encode_point(mapped.public_point(sk))
+    pk_ifd = public_key(mapped, sk)
     reply = _exchange(channel, general_authenticate([(0x83, pk_ifd)], last=False), "key agreement")
     pk_ic_bytes = _dynamic_data(reply, 0x84, "key agreement")
     pk_ic = _decode(mapped, pk_ic_bytes, "key agreement")
     if pk_ic_bytes == pk_ifd:
         raise AuthenticationProtocolError("PACE key agreement: card echoed the reader's public key")
-    shared = mapped.shared_x(sk, pk_ic)
+    shared = shared_secret(mapped, sk, pk_ic)
     ks_enc, ks_mac = session_keys(shared, kind)
 
-    t_ifd = authentication_token(ks_mac, kind, oid, pk_ic_bytes)
+    dh = isinstance(params, DHParameters)
+    t_ifd = authentication_token(ks_mac, kind, oid, pk_ic_bytes, dh=dh)
     reply = _exchange(channel, general_authenticate([(0x85, t_ifd)], last=True), "mutual authentication")
     t_ic = _dynamic_data(reply, 0x86, "mutual authentication")
-    if not crypto.constant_time_equal(t_ic, authentication_token(ks_mac, kind, oid, pk_ifd)):
+    if not crypto.constant_time_equal(t_ic, authentication_token(ks_mac, kind, oid, pk_ifd, dh=dh)):
         raise AccessDeniedError("PACE mutual authentication: card's token does not verify")
 
     sm = SecureMessaging(kind, ks_enc, ks_mac, 0)
