@@ -108,9 +108,10 @@ def _weighted(rng: random.Random, items: list[tuple[str, int]]) -> str:
 
 def _name(rng: random.Random, sex: str, surname: str | None = None) -> str:
     surname = surname or _weighted(rng, _SURNAMES)
-    if sex == "Nam":
-        return f"{surname} {rng.choice(_MIDDLE_MALE)} {rng.choice(_GIVEN_MALE)}"
-    return f"{surname} {rng.choice(_MIDDLE_FEMALE)} {rng.choice(_GIVEN_FEMALE)}"
+    middles, givens = (_MIDDLE_MALE, _GIVEN_MALE) if sex == "Nam" else (_MIDDLE_FEMALE, _GIVEN_FEMALE)
+    middle = rng.choice(middles)
+    given = rng.choice([g for g in givens if g != middle])
+    return f"{surname} {middle} {given}"
 
 
 def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -158,7 +159,7 @@ def _person(rng: random.Random, index: int) -> Identity:
     if index % 7 == 3:  # some over 60: cards without expiry
         dob = _random_date(rng, dt.date(1940, 1, 1), dt.date(1962, 12, 31))
     else:
-        dob = _random_date(rng, dt.date(1955, 1, 1), dt.date(2011, 12, 31))
+        dob = _random_date(rng, dt.date(1962, 1, 1), dt.date(2011, 12, 31))
     earliest = max(_birthday(dob, 14), FIRST_CHIP_ISSUE)
     if index % 5 == 1 and earliest < ADDRESS_REFORM:  # some issued after the 2025 reform, some before
         earliest = ADDRESS_REFORM

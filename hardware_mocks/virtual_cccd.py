@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -460,11 +461,14 @@ class VirtualCCCD:
         faults: CardFaults | None = None,
         rng: Callable[[int], bytes] = os.urandom,
         pki_directory: Path | None = None,
+        security_protocols: bool = True,
     ) -> VirtualCCCD:
         """Personalise a card for ``identity``: DG1/DG2/DG13/COM, DG14/DG15, CardAccess and a signed SOD.
 
         ``pki`` is a ``hardware_mocks.pki.TestPKI``; when None the persisted test PKI is loaded
-        (from ``pki_directory`` or its default cache).
+        (from ``pki_directory`` or its default cache). ``security_protocols`` installs
+        ``card_security``'s PACE / chip authentication / active authentication handlers, as on a
+        real CCCD; without them INS 22/86/88 answer 6D00 and only BAC opens the card.
         """
         from hardware_mocks import lds_builder
 
@@ -479,6 +483,10 @@ class VirtualCCCD:
         )
         card.chip_auth_key = personal.chip_auth_key
         card.aa_key = personal.aa_key
+        if security_protocols:
+            from hardware_mocks.card_security import CardSecurityHandlers
+
+            CardSecurityHandlers().install(card)
         return card
 
 
@@ -527,6 +535,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-le", type=int, metavar="N", help="refuse Le above N")
     parser.add_argument("--max-le-sw", choices=["6700", "6C"], default="6700", help="status for --max-le")
     parser.add_argument("--no-extended-length", action="store_true")
+    parser.add_argument("--bac-only", action="store_true", help="no PACE / chip / active authentication (6D00)")
     parser.add_argument("--print-mrz", action="store_true", help="print the MRZ and exit")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -554,10 +563,13 @@ def main(argv: list[str] | None = None) -> int:
         max_le_sw=0x6C00 if args.max_le_sw == "6C" else SW_WRONG_LENGTH,
         no_extended_length=args.no_extended_length,
     )
-    card = VirtualCCCD.from_identity(identity, face, faults=faults, pki_directory=args.pki_dir)
+    card = VirtualCCCD.from_identity(
+        identity, face, faults=faults, pki_directory=args.pki_dir, security_protocols=not args.bac_only
+    )
     link = LinkModel(bitrate=args.bitrate, turnaround_ms=args.turnaround_ms)
     runner = VpcdCard(card, host=args.host, port=args.port, link=link)
     print(f"Thẻ ảo {identity.masked_id()} đang nối vào vpcd {args.host}:{args.port} (Ctrl+C để dừng)")
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop(timeout=0))
     try:
         runner.run_forever()
     except KeyboardInterrupt:

@@ -89,8 +89,14 @@ def test_unauthenticated_card(card: VirtualCCCD) -> None:
     assert card.handle_apdu(H("00B0810004")) == H("6982")  # DG1 by SFI
     assert card.handle_apdu(H("0084000000")) == H("6700")  # GET CHALLENGE wants Le 8
     assert card.handle_apdu(H("00CA000000")) == H("6D00")
+    # PACE is offered (card_security's handlers are installed by from_identity): MSE:Set AT with the CAN
+    assert card.handle_apdu(H("0022C1A40F800A04007F00070202040202830102")) == H("9000")
+
+
+def test_security_protocols_can_be_left_out(sample_identity: Identity, pki_dir: object) -> None:
+    card = VirtualCCCD.from_identity(sample_identity, pki=pki_dir, security_protocols=False)
     for ins in (0x22, 0x86, 0x88):
-        assert card.handle_apdu(bytes((0x00, ins, 0x00, 0x00, 0x00))) == H("6D00")  # until wired
+        assert card.handle_apdu(bytes((0x00, ins, 0x00, 0x00, 0x00))) == H("6D00")
 
 
 def test_select_returns_fcp_when_asked(card: VirtualCCCD) -> None:
