@@ -217,3 +217,10 @@ def test_labels() -> None:
     ]
     with pytest.raises(ValueError):
         dg_file_id(17)
+
+
+def test_card_repeating_the_same_6cxx_does_not_loop() -> None:
+    card = FileCard({0x0101: bytes.fromhex("6103020101")}, limit=0, failure="6C")
+    with pytest.raises(StatusWordError):
+        FileReader(card).read(0x0101)
+    assert len(card.reads()) <= 2

@@ -228,7 +228,9 @@ class FileReader:
                     )
                 continue
             if sw >> 8 == 0x6C:
-                if total is None and sw & 0xFF:
+                if total is None:
+                    if not sw & 0xFF or sw & 0xFF == want:
+                        raise StatusWordError(sw, f"READ BINARY {label} header")
                     exact_le = sw & 0xFF  # file shorter than the header probe
                 else:
                     self._step_down(label, f"answered {sw:04X}")
