@@ -69,8 +69,8 @@ def render_pdf(form: FormDefinition, filled: FilledForm) -> bytes:
     return _render(form, filled)
 
 
-def to_xml1(form: FormDefinition, filled: FilledForm) -> str:
+def to_xml1(form: FormDefinition, filled: FilledForm, *, require_complete: bool = False) -> str:
     """The filled form as an XML1 fragment (QĐ 130/QĐ-BYT, QĐ 4750); raises ``Xml1Error``."""
     from station.forms.xml1 import to_xml1 as _to_xml1
 
-    return _to_xml1(form, filled)
+    return _to_xml1(form, filled, require_complete=require_complete)

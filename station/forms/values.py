@@ -31,7 +31,8 @@ __all__ = [
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$")
+_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$")
+_SPACED_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 _HM_DMY = re.compile(r"^(\d{1,2})[:h](\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
@@ -106,7 +107,7 @@ def coerce(field: FieldDef, raw: object) -> object:
         if hm:
             hour, minute, day, month, year = (int(g) for g in hm.groups())
             return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
-        return raw.replace(" ", "T", 1) if _ISO_DATETIME.match(raw) else raw
+        return raw.replace(" ", "T", 1) if _SPACED_DATETIME.match(raw) else raw
     if field.type == "number" and isinstance(raw, str):
         return int(raw) if raw.isdigit() else raw
     if field.type == "phone" and isinstance(raw, str):
