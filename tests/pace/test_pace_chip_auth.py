@@ -9,7 +9,8 @@ from pace_card_harness import InMemoryCard
 from hardware_mocks.card_security import CardChipAuth, CardPace, build_dg14, card_access_bytes, generate_chip_auth_key
 from hardware_mocks.card_sm import CardSecureMessaging
 from station.identity import Check, CheckStatus
-from station.readers.icao.apdu import CommandAPDU
+from station.readers.errors import AuthenticationProtocolError
+from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.chip_auth import perform_chip_auth
 from station.readers.icao.crypto import CipherKind
 from station.readers.icao.lds.dg14 import parse_dg14
@@ -106,3 +107,26 @@ def test_card_that_refuses_chip_authentication_fails(chip_key: ec.EllipticCurveP
 def test_no_chip_authentication_key_is_not_supported() -> None:
     result = perform_chip_auth(SecureChannel(InMemoryCard()), SecurityInfos(()))
     assert result.status is CheckStatus.NOT_SUPPORTED and result.check.status is CheckStatus.NOT_SUPPORTED
+
+
+class _DropsSessionOnMse(InMemoryCard):
+    """A clone that answers a plain 6988 (SM error) instead of running chip authentication."""
+
+    def transmit(self, command: CommandAPDU) -> ResponseAPDU:
+        if command.cla & 0x0C and command.ins == 0x22 and self.sm is not None:
+            self.sm = None
+            return ResponseAPDU(b"", 0x6988)
+        return super().transmit(command)
+
+
+def test_session_broken_during_chip_authentication_fails(chip_key: ec.EllipticCurvePrivateKey) -> None:
+    card = _DropsSessionOnMse(pace=CardPace(CAN.encode(), PASSWORD_CAN), files={0x011E: EF_COM})
+    channel = _after_pace(card)
+    result = perform_chip_auth(channel, parse_dg14(build_dg14(chip_key)))
+    assert result.status is CheckStatus.FAILED and "secure messaging failed" in result.reason
+    assert channel.broken
+
+
+def test_chip_authentication_needs_a_secure_channel(chip_key: ec.EllipticCurvePrivateKey) -> None:
+    with pytest.raises(AuthenticationProtocolError):
+        perform_chip_auth(SecureChannel(_card(chip_key)), parse_dg14(build_dg14(chip_key)))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from station.identity import Check, CheckStatus
-from station.readers.errors import SecureMessagingError
+from station.readers.errors import AuthenticationProtocolError, SecureMessagingError
 from station.readers.icao.apdu import CommandAPDU
 from station.readers.icao.crypto import CipherKind
 from station.readers.icao.domain_params import (
@@ -138,6 +138,18 @@ def _pick(infos: SecurityInfos) -> tuple[ChipAuthAlgorithm, ChipAuthenticationPu
     return default, keys_[0]
 
 
+def _run_commands(channel: SecureChannel, algorithm: ChipAuthAlgorithm, ephemeral: bytes, key_id: int | None) -> str:
+    """Send the protocol commands under the current keys; return why the chip refused, or ""."""
+    if algorithm.kind is CipherKind.DES3:
+        response = channel.transmit(ca_mse_set_kat(ephemeral, key_id))
+        return "" if response.ok else f"MSE:Set KAT answered SW {response.sw:04X}"
+    response = channel.transmit(ca_mse_set_at(algorithm.oid, key_id))
+    if not response.ok:
+        return f"MSE:Set AT answered SW {response.sw:04X}"
+    response = channel.transmit(ca_general_authenticate(ephemeral))
+    return "" if response.ok else f"GENERAL AUTHENTICATE answered SW {response.sw:04X}"
+
+
 def perform_chip_auth(
     channel: SecureChannel,
     dg14: DG14 | SecurityInfos,
@@ -149,8 +161,8 @@ def perform_chip_auth(
 
     ``confirm`` is the protected command whose answer must verify under the new keys (by
     default SELECT EF.COM, harmless at any point of a reading). After a FAILED result the
-    channel is dropped (:attr:`SecureChannel.broken`): the session must authenticate again
-    before reading more.
+    session is not to be trusted (usually :attr:`SecureChannel.broken` is set): authenticate
+    again (PACE/BAC) before reading more.
     """
     infos = dg14.security_infos if isinstance(dg14, DG14) else dg14
     picked = _pick(infos)
@@ -167,6 +179,8 @@ def perform_chip_auth(
             CheckStatus.NOT_SUPPORTED, _NO_KEY, algorithm, key_info.key_id, reason=f"DG14 key unusable: {exc}"
         )
 
+    if channel.sm is None:
+        raise AuthenticationProtocolError("chip authentication needs an established secure channel (BAC or PACE)")
     private = private_key(params) if private_key else params.random_private()
     ephemeral, shared = _agree(params, chip_point, private)
     kind = algorithm.kind
@@ -176,17 +190,12 @@ def perform_chip_auth(
         log.info("chip authentication failed: %s", reason)
         return ChipAuthResult(CheckStatus.FAILED, _FAILED, algorithm, key_id, reason=reason)
 
-    if kind is CipherKind.DES3:
-        response = channel.transmit(ca_mse_set_kat(ephemeral, key_id))
-        if not response.ok:
-            return failed(f"MSE:Set KAT answered SW {response.sw:04X}")
-    else:
-        response = channel.transmit(ca_mse_set_at(algorithm.oid, key_id))
-        if not response.ok:
-            return failed(f"MSE:Set AT answered SW {response.sw:04X}")
-        response = channel.transmit(ca_general_authenticate(ephemeral))
-        if not response.ok:
-            return failed(f"GENERAL AUTHENTICATE answered SW {response.sw:04X}")
+    try:
+        refusal = _run_commands(channel, algorithm, ephemeral, key_id)
+    except SecureMessagingError as exc:  # a genuine chip does not break the session here
+        return failed(f"secure messaging failed during chip authentication ({exc})")
+    if refusal:
+        return failed(refusal)
 
     ks_enc, ks_mac = session_keys(shared, kind)
     sm = SecureMessaging(kind, ks_enc, ks_mac, 0)
