@@ -76,8 +76,8 @@ class FieldDef(BaseModel):
     pattern_message: str | None = None
     partial_date: bool = False
     not_future: bool = False
-    not_before: str | None = None
-    """Id of a date field (same row for table columns) this date may not precede."""
+    not_before: list[str] = Field(default_factory=list)
+    """Ids of date/datetime fields (same row for table columns) this date may not precede."""
     min: int | None = None
     max: int | None = None
     province_field: str | None = None
@@ -144,7 +144,7 @@ class FormDefinition(BaseModel):
                 raise ValueError(f"duplicate field id {f.id!r}")
             seen.add(f.id)
         for f in self.fields:
-            for ref in (f.province_field, f.address_field, f.sex_field, f.dob_field, f.not_before):
+            for ref in (f.province_field, f.address_field, f.sex_field, f.dob_field, *f.not_before):
                 if ref is not None and ref not in seen:
                     raise ValueError(f"field {f.id!r} refers to unknown field {ref!r}")
         return self

@@ -87,12 +87,17 @@ def _check_date(
     earliest = dt.date(year, month or 1, day or 1)
     if field.not_future and earliest > today:
         return [_issue(ref, "future_date", f"«{field.label}» là ngày trong tương lai.")]
-    other = row.get(field.not_before) if field.not_before else None
-    other_parts = parse_date(other, partial=True) if isinstance(other, str) else None
-    if other_parts is not None and month and day:
+    if not (month and day):
+        return []
+    for other_id in field.not_before:
+        other = row.get(other_id)
+        # A datetime sibling (admission time) compares by its date.
+        other_parts = parse_date(other[:10], partial=True) if isinstance(other, str) else None
+        if other_parts is None:
+            continue
         start = dt.date(other_parts[0], other_parts[1] or 1, other_parts[2] or 1)
         if earliest < start:
-            other_label = labels.get(field.not_before or "", field.not_before)
+            other_label = labels.get(other_id, other_id)
             return [_issue(ref, "date_order", f"«{field.label}» không được trước «{other_label}».")]
     return []
 

@@ -210,3 +210,27 @@ def test_number_range_and_min_rows() -> None:
     assert issues["qua_trinh_cu_tru"].code == "required"
     bad_month = issues_of("ly-lich-tu-phap", {"qua_trinh_cu_tru": [{"tu_thang": "13/2010", "noi_cu_tru": "Hà Nội"}]})
     assert "mm/yyyy" in bad_month["qua_trinh_cu_tru[0].tu_thang"].message_vi
+
+
+def test_card_expired_before_admission() -> None:
+    issue = bhyt(GT_THE_TU="2025-01-01", GT_THE_DEN="2026-02-28")["GT_THE_DEN"]
+    assert issue.code == "date_order"
+    assert "«Thời điểm đến khám»" in issue.message_vi
+
+
+def test_stay_end_before_start_in_a_guest_row() -> None:
+    row = {
+        "ho_ten": "Giàng Thị Mỷ",
+        "so_giay_to": "002302009876",
+        "ngay_sinh": "2002-07-09",
+        "gioi_tinh": "Nữ",
+        "quoc_tich": "Việt Nam",
+        "ly_do": "Du lịch",
+        "tu_ngay": "2026-03-02",
+        "den_ngay": "2026-03-01",
+    }
+    issues = issues_of("thong-bao-luu-tru", {"khach": [row]})
+    assert issues["khach[0].den_ngay"].code == "date_order"
+    assert "«Từ ngày»" in issues["khach[0].den_ngay"].message_vi
+    passport = issues_of("thong-bao-luu-tru", {"khach": [{**row, "so_giay_to": "B1234567", "den_ngay": "2026-03-05"}]})
+    assert not any(k.startswith("khach[0]") for k in passport)
