@@ -240,7 +240,9 @@ class VirtualCCCD:
             return ef.content
         key = (ef.fid, corrupt)
         if key not in self._corrupted:
-            self._corrupted[key] = _corrupt(ef.content)
+            # DG1: edit the name line, which no MRZ check digit covers, so only the hash tells.
+            start = len(ef.content) - 30 if corrupt == 1 else len(ef.content) // 2
+            self._corrupted[key] = _corrupt(ef.content, start)
         return self._corrupted[key]
 
     def _find(self, fid: int) -> _EF | None:
@@ -499,14 +501,14 @@ def _room_in_do53(le: int) -> int:
     return le - 5
 
 
-def _corrupt(content: bytes) -> bytes:
-    """Change one letter or digit past the middle of a file, as a forger editing a signed DG would.
+def _corrupt(content: bytes, start: int) -> bytes:
+    """Change one letter or digit from ``start`` on, as a forger editing a signed DG would.
 
     Letters and digits never form TLV headers, JPEG markers or UTF-8 lead bytes, so the file still
     parses and only its hash gives the change away.
     """
     data = bytearray(content)
-    for i in range(len(data) // 2, len(data)):
+    for i in range(max(start, 1), len(data)):
         b = data[i]
         if (0x30 <= b <= 0x39 or 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A) and data[i - 1] != 0xFF:
             data[i] = b - 1 if b in (0x39, 0x5A, 0x7A) else b + 1

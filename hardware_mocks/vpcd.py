@@ -94,7 +94,7 @@ class VpcdCard:
         self._inserted.set()
         self._connected = threading.Event()
         self._sock: socket.socket | None = None
-        self._sock_lock = threading.Lock()
+        self._sock_lock = threading.RLock()  # stop() may run in a signal handler on the serving thread
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------- lifecycle

@@ -242,6 +242,17 @@ def test_corrupt_dg_breaks_only_its_hash(sample_identity: Identity, pki_dir: obj
     assert len(original) == len(dg13) and sum(a != b for a, b in zip(original, dg13, strict=True)) == 1
 
 
+def test_corrupt_dg1_keeps_its_check_digits(sample_identity: Identity, pki_dir: object) -> None:
+    from station.readers.mrz import parse_td1
+
+    card = VirtualCCCD.from_identity(sample_identity, pki=pki_dir, faults=CardFaults(corrupt_dg=1))
+    served = card.file_content(0x0101) or b""
+    assert hashlib.sha256(served).digest() not in (card.file_content(0x011D) or b"")
+    td1 = parse_td1(served[5:].decode("ascii"))
+    assert td1.all_checks_ok and td1.id_number == sample_identity.id_number
+    assert (td1.surname, td1.given_names) != ("UNG", "HOANG HIEP")
+
+
 # ------------------------------------------------------------------------------------ AES SM
 
 
