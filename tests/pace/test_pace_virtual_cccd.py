@@ -33,10 +33,9 @@ EF_COM = bytes.fromhex("60165F0104303130375F36063034303030305C046175")
 class _Link:
     """The engine behind a Transport, bytes in and out as over PC/SC."""
 
-    max_apdu_data = 256
-
-    def __init__(self, card: VirtualCCCD) -> None:
+    def __init__(self, card: VirtualCCCD, max_apdu_data: int = 256) -> None:
         self.card = card
+        self.max_apdu_data = max_apdu_data
 
     def transmit(self, command: CommandAPDU) -> ResponseAPDU:
         return ResponseAPDU.from_bytes(self.card.handle_apdu(command.to_bytes()))
@@ -87,3 +86,17 @@ def test_clone_on_the_engine(keys: tuple[ec.EllipticCurvePrivateKey, rsa.RSAPriv
     active = perform_active_auth(channel, parse_dg15(build_dg15(aa_key.public_key())))
     assert active.status is CheckStatus.FAILED
     assert perform_chip_auth(channel, parse_dg14(build_dg14(chip_key))).status is CheckStatus.FAILED
+
+
+@pytest.mark.parametrize(("max_apdu_data", "status"), [(65536, CheckStatus.PASSED), (256, CheckStatus.NOT_SUPPORTED)])
+def test_rsa_2048_signature_needs_extended_length_under_sm(
+    keys: tuple[ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey], max_apdu_data: int, status: CheckStatus
+) -> None:
+    """256 signature bytes plus the SM objects do not fit a short response: ask with an extended Le,
+    and when the reader cannot, say "not supported" rather than calling a genuine chip a clone."""
+    aa_key = generate_aa_rsa_key(2048)
+    link = _Link(_card(keys[0], aa_key), max_apdu_data)
+    channel = SecureChannel(link)
+    perform_pace(channel, PacePassword.can(CAN), parse_security_infos(card_access_bytes()))
+    result = perform_active_auth(channel, parse_dg15(build_dg15(aa_key.public_key())))
+    assert result.status is status, result.reason

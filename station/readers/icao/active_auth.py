@@ -182,13 +182,23 @@ def verify_ecdsa(
 
 
 def internal_authenticate(transport: Transport, challenge: bytes, expected_length: int) -> ResponseAPDU:
-    """INTERNAL AUTHENTICATE with Le 00; on 6Cxx resend with Le xx, on 6700 with the exact length."""
-    command = CommandAPDU(0x00, 0x88, 0x00, 0x00, challenge, 256)
-    response = transport.transmit(command)
+    """INTERNAL AUTHENTICATE with Le 00, then what the card asks for.
+
+    6Cxx: resend with Le xx. 6700: the answer does not fit a short APDU (an RSA-2048 signature
+    under secure messaging) or the card wants the exact length: resend with an extended Le when
+    the link carries it, else with the signature's exact length.
+    """
+
+    def send(le: int) -> ResponseAPDU:
+        return transport.transmit(CommandAPDU(0x00, 0x88, 0x00, 0x00, challenge, le))
+
+    response = send(256)
     if response.sw1 == 0x6C:
-        response = transport.transmit(CommandAPDU(0x00, 0x88, 0x00, 0x00, challenge, response.sw2 or 256))
-    elif response.sw == 0x6700 and 0 < expected_length <= 256:
-        response = transport.transmit(CommandAPDU(0x00, 0x88, 0x00, 0x00, challenge, expected_length))
+        return send(response.sw2 or 256)
+    if response.sw == 0x6700 and transport.max_apdu_data > 256:
+        response = send(65536)
+    if response.sw == 0x6700 and 0 < expected_length < 256:
+        response = send(expected_length)
     return response
 
 
@@ -215,7 +225,7 @@ def perform_active_auth(
         expected = (public_key.key_size + 7) // 8
         response = internal_authenticate(transport, challenge, expected)
         if not response.ok:
-            return _refused(response, "RSA ISO 9796-2", challenge)
+            return _refused(response, "RSA ISO 9796-2", challenge, extended=transport.max_apdu_data > 256)
         name = verify_rsa_9796_2(public_key, challenge, response.data)
         algorithm = f"RSA ISO 9796-2 / {name or '?'}"
     elif dg15.algorithm == "ec":
@@ -229,7 +239,7 @@ def perform_active_auth(
         named = ecdsa_hash_for(aa_info)
         response = internal_authenticate(transport, challenge, 2 * ((params.order.bit_length() + 7) // 8))
         if not response.ok:
-            return _refused(response, "ECDSA", challenge)
+            return _refused(response, "ECDSA", challenge, extended=transport.max_apdu_data > 256)
         try:
             name = verify_ecdsa(params, point, challenge, response.data, (named,) if named else _ALL_HASHES)
         except UnsupportedDomainParameters as exc:
@@ -247,9 +257,12 @@ def perform_active_auth(
     return ActiveAuthResult(CheckStatus.PASSED, _PASSED, algorithm, challenge)
 
 
-def _refused(response: ResponseAPDU, algorithm: str, challenge: bytes) -> ActiveAuthResult:
+def _refused(response: ResponseAPDU, algorithm: str, challenge: bytes, *, extended: bool) -> ActiveAuthResult:
     """The chip would not sign although DG15 (hashed in the SOD) says it can: a genuine chip always
     signs, so any refusal, 6D00 included, counts as failed rather than "not supported"."""
     reason = f"INTERNAL AUTHENTICATE answered SW {response.sw:04X}"
+    if response.sw == 0x6700 and not extended:
+        # The signature may simply not fit this reader's short APDUs: no verdict on the chip.
+        return ActiveAuthResult(CheckStatus.NOT_SUPPORTED, _NOT_SUPPORTED, algorithm, challenge, reason)
     log.info("active authentication failed: %s", reason)
     return ActiveAuthResult(CheckStatus.FAILED, _FAILED, algorithm, challenge, reason)
