@@ -471,7 +471,16 @@ class CardSecurityHandlers:
     ``card.start_secure_messaging`` so they take effect after the response has left.
     """
 
-    def __init__(self, *, param_id: int = 13, aa_hash: str | None = None, ca_key_id: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        param_id: int = 13,
+        aa_hash: str | None = None,
+        ca_key_id: int | None = None,
+        pace_refusal: int | None = None,
+    ) -> None:
+        """``pace_refusal``: answer MSE:Set AT for PACE with this SW (6982, as some CCCDs do → BAC)."""
+        self._pace_refusal = pace_refusal
         self._param_id = param_id
         self._aa_hash = aa_hash
         self._ca_key_id = ca_key_id
@@ -487,6 +496,8 @@ class CardSecurityHandlers:
     def manage_security_environment(self, card: SecurityCard, cmd: CommandAPDU) -> ResponseAPDU:
         self._mode = ""
         if (cmd.p1, cmd.p2) == (0xC1, 0xA4):
+            if self._pace_refusal is not None:
+                return ResponseAPDU(b"", self._pace_refusal)
             try:
                 ref = _dos(cmd.data).get(0x83, b"")
             except ValueError:

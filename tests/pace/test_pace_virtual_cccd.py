@@ -21,7 +21,7 @@ from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.chip_auth import perform_chip_auth
 from station.readers.icao.lds.dg14 import parse_dg14
 from station.readers.icao.lds.dg15 import parse_dg15
-from station.readers.icao.pace import PacePassword, perform_pace
+from station.readers.icao.pace import PaceNotSupported, PacePassword, perform_pace
 from station.readers.icao.security_infos import parse_security_infos
 from station.readers.icao.sm import SecureChannel
 
@@ -100,3 +100,10 @@ def test_rsa_2048_signature_needs_extended_length_under_sm(
     perform_pace(channel, PacePassword.can(CAN), parse_security_infos(card_access_bytes()))
     result = perform_active_auth(channel, parse_dg15(build_dg15(aa_key.public_key())))
     assert result.status is status, result.reason
+
+
+def test_card_refusing_pace_sends_the_reader_to_bac(keys: tuple[ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey]) -> None:
+    card = VirtualCCCD({0x011E: EF_COM}, MRZ_INFORMATION, card_access=card_access_bytes(), can=CAN)
+    CardSecurityHandlers(pace_refusal=0x6982).install(card)
+    with pytest.raises(PaceNotSupported):
+        perform_pace(SecureChannel(_Link(card)), PacePassword.can(CAN), parse_security_infos(card_access_bytes()))
