@@ -192,3 +192,25 @@ def test_truncated_authentication_data_is_a_protocol_error() -> None:
         perform_pace(
             SecureChannel(_GarbledCard(pace=CardPace(CAN.encode(), PASSWORD_CAN))), PacePassword.can(CAN), card_info()
         )
+
+
+class _WarnsOnMse(InMemoryCard):
+    def __init__(self, sw: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.mse_sw = sw
+
+    def transmit(self, command: CommandAPDU) -> ResponseAPDU:
+        response = super().transmit(command)
+        if command.ins == 0x22 and response.sw == 0x9000:
+            return ResponseAPDU(b"", self.mse_sw)
+        return response
+
+
+def test_retry_counter_warning_on_mse_continues_but_blocked_password_is_denied() -> None:
+    warned = _WarnsOnMse(0x63C2, pace=CardPace(CAN.encode(), PASSWORD_CAN), files={0x011E: EF_COM})
+    channel = SecureChannel(warned)
+    perform_pace(channel, PacePassword.can(CAN), card_info())
+    assert _read_ef_com(channel) == EF_COM
+    blocked = _WarnsOnMse(0x63C0, pace=CardPace(CAN.encode(), PASSWORD_CAN))
+    with pytest.raises(AccessDeniedError):
+        perform_pace(SecureChannel(blocked), PacePassword.can(CAN), card_info())

@@ -271,6 +271,10 @@ def _exchange(channel: SecureChannel, command: CommandAPDU, step: str, *, first:
     sw = response.sw
     if sw == 0x9000:
         return response.data
+    if first and command.ins == 0x22 and 0x63C1 <= sw <= 0x63CF:
+        # MSE:Set AT may warn with the password's retry counter (TR-03110); still usable.
+        log.info("PACE MSE:Set AT warning SW %04X", sw)
+        return response.data
     if sw == 0x6300 or sw & 0xFFF0 == 0x63C0:
         raise AccessDeniedError(f"PACE {step}: card refused the password (SW {sw:04X})")
     if first and sw in _NOT_SUPPORTED_SW:
