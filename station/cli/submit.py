@@ -43,9 +43,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def _issues(filled: dict[str, Any]) -> list[dict[str, Any]]:
-    issues = filled.get("issues") or []
-    return [i for i in issues if isinstance(i, dict)]
+def _issues(filled: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issues recorded at fill time plus a fresh check: the file may have been edited since."""
+    from station.forms import UnknownFormError, get_form, validate
+
+    issues = [i for i in (filled.get("issues") or []) if isinstance(i, dict)]
+    try:
+        form = get_form(body["form_id"])
+    except UnknownFormError:
+        return [*issues, {"field": "form_id", "code": "unknown_form", "message": "Không có biểu mẫu này."}]
+    if form.version != body["form_version"]:
+        msg = f"Tờ khai theo phiên bản {body['form_version']}, biểu mẫu hiện hành là {form.version}."
+        issues.append({"field": "form_version", "code": "form_version_mismatch", "message": msg})
+    seen = {(i.get("field"), i.get("code")) for i in issues}
+    for issue in validate(form, body["values"]):
+        if (issue.field_id, issue.code) not in seen:
+            issues.append(issue.to_json_dict())
+    return issues
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
         print(f"Không đọc được tệp tờ khai {args.file}: {exc}", file=sys.stderr)
         return 2
-    issues = _issues(filled)
-    if (issues or filled.get("complete") is False) and not args.force:
+    issues = _issues(filled, body)
+    if issues and not args.force:
         print("Tờ khai còn lỗi, chưa gửi (dùng --force nếu vẫn muốn gửi):", file=sys.stderr)
         for issue in issues:
             print(f"  - {issue.get('field')}: {issue.get('message')}", file=sys.stderr)

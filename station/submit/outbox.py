@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from station.submit.errors import OutboxError
+from station.submit.errors import OutboxCorruptError, OutboxError
 from station.submit.keys import SealedBox, load_or_create_key
 
 __all__ = ["Outbox", "OutboxItem", "OutboxState"]
@@ -41,8 +41,8 @@ CREATE TABLE IF NOT EXISTS items (
     created_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,
-    last_error TEXT,
-    reason TEXT,
+    last_error BLOB,
+    reason BLOB,
     accepted_at REAL,
     server_id TEXT,
     payload BLOB,
@@ -101,25 +101,6 @@ _COLUMNS = (
 )
 
 
-def _row_to_item(row: tuple[Any, ...]) -> OutboxItem:
-    created = _ts(row[3])
-    next_at = _ts(row[5])
-    assert created is not None and next_at is not None
-    return OutboxItem(
-        id=row[0],
-        form_id=row[1],
-        state=OutboxState(row[2]),
-        created_at=created,
-        attempts=row[4],
-        next_attempt_at=next_at,
-        last_error=row[6],
-        reason=row[7],
-        accepted_at=_ts(row[8]),
-        server_id=row[9],
-        purged=row[10] is not None,
-    )
-
-
 class Outbox:
     """The station's durable queue. Thread-safe; several processes may open the same file."""
 
@@ -154,6 +135,36 @@ class Outbox:
             self.recover_interrupted()
 
     # -- plumbing -----------------------------------------------------------------------------
+
+    def _seal_text(self, item_id: str, kind: str, text: str) -> bytes:
+        """Reasons are sealed too: a backend's validation message may quote the value it refused."""
+        return self._box.seal(text.encode("utf-8"), f"{item_id}/{kind}")
+
+    def _open_text(self, item_id: str, kind: str, blob: bytes | str | None) -> str | None:
+        if blob is None or isinstance(blob, str):
+            return blob
+        try:
+            return self._box.open(blob, f"{item_id}/{kind}").decode("utf-8")
+        except OutboxCorruptError:
+            return "(không giải mã được)"
+
+    def _item(self, row: tuple[Any, ...]) -> OutboxItem:
+        created = _ts(row[3])
+        next_at = _ts(row[5])
+        assert created is not None and next_at is not None
+        return OutboxItem(
+            id=row[0],
+            form_id=row[1],
+            state=OutboxState(row[2]),
+            created_at=created,
+            attempts=row[4],
+            next_attempt_at=next_at,
+            last_error=self._open_text(row[0], "last_error", row[6]),
+            reason=self._open_text(row[0], "reason", row[7]),
+            accepted_at=_ts(row[8]),
+            server_id=row[9],
+            purged=row[10] is not None,
+        )
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -227,7 +238,7 @@ class Outbox:
                 (OutboxState.SENDING.value, row[0]),
             )
             full = conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (row[0],)).fetchone()
-        return _row_to_item(full)
+        return self._item(full)
 
     def mark_accepted(self, item_id: str, *, server_id: str | None = None) -> None:
         with self._tx() as conn:
@@ -240,14 +251,20 @@ class Outbox:
         with self._tx() as conn:
             conn.execute(
                 "UPDATE items SET state = ?, reason = ? WHERE id = ?",
-                (OutboxState.REJECTED.value, reason, item_id),
+                (OutboxState.REJECTED.value, self._seal_text(item_id, "reason", reason), item_id),
             )
 
     def mark_retry(self, item_id: str, error: str, *, next_attempt_at: float) -> None:
         with self._tx() as conn:
             conn.execute(
                 "UPDATE items SET state = ?, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = ?",
-                (OutboxState.QUEUED.value, error, next_attempt_at, item_id, OutboxState.SENDING.value),
+                (
+                    OutboxState.QUEUED.value,
+                    self._seal_text(item_id, "last_error", error),
+                    next_attempt_at,
+                    item_id,
+                    OutboxState.SENDING.value,
+                ),
             )
 
     def requeue(self, item_id: str) -> bool:
@@ -294,7 +311,7 @@ class Outbox:
     def get(self, item_id: str) -> OutboxItem | None:
         with self._lock:
             row = self._conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
-        return None if row is None else _row_to_item(row)
+        return None if row is None else self._item(row)
 
     def items(self, state: OutboxState | None = None, *, limit: int | None = None) -> list[OutboxItem]:
         sql = f"SELECT {_COLUMNS} FROM items"
@@ -308,7 +325,7 @@ class Outbox:
             params.append(limit)
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
-        return [_row_to_item(r) for r in rows]
+        return [self._item(r) for r in rows]
 
     def counts(self) -> dict[OutboxState, int]:
         with self._lock:

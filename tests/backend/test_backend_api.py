@@ -240,3 +240,15 @@ def test_cli_token_create_prints_a_working_token(tmp_path: Path) -> None:
     principal = TokenStore(db).verify(token)
     db.dispose()
     assert principal is not None and principal.station == "tram-cli" and principal.scope is Scope.STATION
+
+
+def test_migrations_match_the_models(db: Database) -> None:
+    """A model change without a migration (or the reverse) fails here, on both databases."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from procedure_backend.models import Base
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []

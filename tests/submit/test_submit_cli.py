@@ -111,3 +111,14 @@ def test_bhyt_check_cli(env: dict[str, str]) -> None:
     offline = {**e, "STATION_BHXH_URL": f"http://127.0.0.1:{free_port()}"}
     r = _station(offline, "bhyt", "check", "--id-number", card.cccd, "--name", card.name, "--dob", card.dob)
     assert r.returncode == 3 and "Chưa kiểm tra" in r.stdout
+
+
+def test_submit_revalidates_an_edited_file(tmp_path: Path, env: dict[str, str]) -> None:
+    doc = {**sample_submission(5), "issues": [], "complete": True}
+    doc["values"]["so_dien_thoai"] = ""  # edited after `forms fill` said it was complete
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = _station(env, "submit", str(path))
+    assert r.returncode == 2 and "so_dien_thoai" in r.stderr
+    forced = _station(env, "submit", str(path), "--force")
+    assert forced.returncode == 3  # queued (no backend configured here); the backend will judge it

@@ -172,3 +172,19 @@ def test_duplicate_item_id_is_refused(outbox: Outbox) -> None:
     outbox.enqueue(_payload(), item_id="fixed")
     with pytest.raises(OutboxError):
         outbox.enqueue(_payload(), item_id="fixed")
+
+
+def test_rejection_reason_quoting_a_value_is_sealed(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.sqlite3"
+    box = Outbox(path, use_keyring=False)
+    item_id = box.enqueue(_payload())
+    box.claim_next()
+    box.mark_rejected(item_id, f"values.ho_ten: «{NAME}» không hợp lệ")
+    other = box.enqueue(_payload())
+    box.claim_next()
+    box.mark_retry(other, f"HTTP 503: {NUMBER}", next_attempt_at=time.time())
+    assert NAME in (box.get(item_id).reason or "")  # type: ignore[union-attr]
+    assert NUMBER in (box.get(other).last_error or "")  # type: ignore[union-attr]
+    box.close()
+    raw = _all_file_bytes(path)
+    assert NAME.encode() not in raw and NUMBER.encode() not in raw
