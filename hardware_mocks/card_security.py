@@ -594,12 +594,21 @@ def build_dg14(
     chip_auth_key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey,
     *,
     key_id: int | None = None,
+    aa_key: Any = None,
     aa_signature_oid: str | None = None,
     include_pace: bool = True,
     explicit: bool = True,
 ) -> bytes:
     """DG14 (tag 6E): ChipAuthenticationInfo + ChipAuthenticationPublicKeyInfo (explicit EC
-    parameters, as eMRTDs carry them), ActiveAuthenticationInfo when AA is ECDSA, PACEInfo."""
+    parameters, as eMRTDs carry them), ActiveAuthenticationInfo when AA is ECDSA, PACEInfo.
+
+    ``aa_key`` (the AA key, public or private): when it is an EC key, the ActiveAuthenticationInfo
+    names ecdsa-plain-SHA256 (what :class:`CardActiveAuth` signs with by default for EC) unless
+    ``aa_signature_oid`` says otherwise.
+    """
+    is_ec_aa = isinstance(aa_key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey))
+    if aa_signature_oid is None and is_ec_aa:
+        aa_signature_oid = ECDSA_PLAIN_SHA256
     public = chip_auth_key.public_key() if isinstance(chip_auth_key, ec.EllipticCurvePrivateKey) else chip_auth_key
     try:
         named_ec_parameters(public.curve.name)

@@ -73,3 +73,12 @@ def test_broken_files_name_the_data_group(parse: object, data: bytes, file: str)
     with pytest.raises(MalformedDataError) as info:
         parse(data)  # type: ignore[operator]
     assert info.value.file == file
+
+
+def test_dg14_names_the_ecdsa_hash_only_for_an_ec_aa_key() -> None:
+    chip_key = generate_chip_auth_key()
+    with_ec = parse_dg14(build_dg14(chip_key, aa_key=generate_aa_ec_key()))
+    assert with_ec.active_authentication_info is not None
+    assert with_ec.active_authentication_info.signature_algorithm == ECDSA_PLAIN_SHA256
+    assert parse_dg14(build_dg14(chip_key, aa_key=generate_aa_rsa_key(1024))).active_authentication_info is None
+    assert parse_dg14(build_dg14(chip_key)).active_authentication_info is None
