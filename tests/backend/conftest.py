@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from procedure_backend.testing import PostgresUnavailableError, temporary_postgr
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
+    """A throwaway cluster, or the server named by STATION_TEST_POSTGRES_URL (a superuser URL) if set."""
+    existing = os.environ.get("STATION_TEST_POSTGRES_URL")
+    if existing:
+        yield existing
+        return
     try:
         with temporary_postgres() as url:
             yield url
