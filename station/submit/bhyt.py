@@ -45,6 +45,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# httpx logs every request URL at INFO; the gateway protocol puts the token and the password hash
+# in the query string, so those lines must never reach a log file.
+if logging.getLogger("httpx").level < logging.WARNING:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 TOKEN_PATH = "/api/token/take"
 CHECK_PATH = "/api/egw/KQNhanLichSuKCB2024"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -228,3 +229,47 @@ def test_failing_gateway_gives_not_checked_or_an_answer() -> None:
             verdicts.append(c.check(card.card_code, card.name, card.dob).verdict)
     assert BhytVerdict.NOT_CHECKED in verdicts
     assert set(verdicts) <= {BhytVerdict.NOT_CHECKED, BhytVerdict.VALID}
+
+
+def test_logs_carry_no_personal_data_or_credentials(
+    client: BhxhGatewayClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    card = fixture_for_code("000")
+    with caplog.at_level(logging.DEBUG):
+        client.check(card.cccd, card.name, card.dob)
+        client.check(card.card_code, "TRẦN VĂN THỬ", card.dob)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "maKetQua=000" in text  # something was logged, and it is the code
+    for secret in (card.name, "TRẦN VĂN THỬ", card.cccd, card.card_code, card.dob, password_hash(DEFAULT_PASSWORD)):
+        assert secret not in text
+
+
+def test_mock_gateway_runs_as_a_module() -> None:
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hardware_mocks.bhxh_gateway", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                r = httpx.post(
+                    f"http://127.0.0.1:{port}/api/token/take",
+                    data={"username": DEFAULT_USERNAME, "password": password_hash(DEFAULT_PASSWORD)},
+                )
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "mock gateway did not start"
+                time.sleep(0.1)
+        assert r.json()["maKetQua"] == "200" and r.json()["APIKey"]["access_token"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
