@@ -16,6 +16,15 @@ online geocoder (personal data leaving the machine) and, without a street, silen
 
 Only the administrative part (the last two or three comma-separated parts) is matched; the
 street and house number never leave the text they came from.
+
+Codes always come from ``vietnam-provinces`` (Cục Thống kê list); the converter file is used
+for names only, matched by key. The two packages disagree on the code of 121 of the 3,321
+communes (e.g. Phường Cửa Nam, Hà Nội: 00073 here, 00082 in vietnamadminunits' own table).
+
+Address values (what an address field stores): ``text`` (post-reform wording when the
+commune is known, else as printed), ``province_code``/``province_name``,
+``commune_code``/``commune_name``, ``status``, and when mapped or pending ``original_text``;
+a pending one also carries ``street`` and ``candidates`` ([{code, name}]).
 """
 
 from __future__ import annotations
@@ -148,20 +157,39 @@ def _strip_zeros(key: str) -> str:
 
 
 def _strip_prefix(key: str, prefixes: tuple[str, ...]) -> str:
+    """Key without its type word; an accented key ('xãminhquán') loses the accented word."""
     for prefix in prefixes:
-        if key.startswith(prefix) and len(key) > len(prefix):
-            return key[len(prefix) :]
+        for form in (prefix, _ACCENTED_PREFIXES.get(prefix, prefix)):
+            if key.startswith(form) and len(key) > len(form):
+                return key[len(form) :]
     return key
+
+
+_ACCENTED_PREFIXES = {
+    "thanhpho": "thànhphố",
+    "tinh": "tỉnh",
+    "thixa": "thịxã",
+    "huyen": "huyện",
+    "quan": "quận",
+    "thitran": "thịtrấn",
+    "phuong": "phường",
+    "dackhu": "đặckhu",
+    "xa": "xã",
+}
+_TYPE_WORDS = {"thanhpho": "thanh pho", "thixa": "thi xa", "thitran": "thi tran", "dackhu": "dac khu"}
 
 
 @dataclass(frozen=True)
 class _Given:
-    """One address part as keys: with its type word (if written) and without."""
+    """One address part as keys: as written, and the readings without a leading type word.
+
+    "Phương Canh" may be the commune Phương Canh or "Phường Canh" typed without tone marks,
+    and "Quản Bạ" the district Quản Bạ or "Quận Bạ": both readings are kept."""
 
     ascii_full: str
-    ascii_bare: str
+    ascii_bare: frozenset[str]
     accented_full: str
-    accented_bare: str
+    accented_bare: frozenset[str]
 
 
 def _given(text: str, prefixes: tuple[str, ...]) -> _Given:
@@ -171,20 +199,18 @@ def _given(text: str, prefixes: tuple[str, ...]) -> _Given:
     for pattern, replacement in _ABBREVIATIONS[prefixes]:
         text = re.sub(pattern, replacement, text, count=1, flags=re.IGNORECASE)
     folded = _fold(text)
-    bare = text
+    bares = [text]
     for prefix in prefixes:
-        # Type words are matched as words ("phường bến thành"), their keys have no spaces.
-        word = {"thanhpho": "thanh pho", "thixa": "thi xa", "thitran": "thi tran", "dackhu": "dac khu"}.get(
-            prefix, prefix
-        )
+        # Type words are matched as words ("phường bến thành"); their keys have no spaces.
+        word = _TYPE_WORDS.get(prefix, prefix)
         if folded.startswith(word + " "):
-            bare = text[len(word) + 1 :]
+            bares.append(text[len(word) + 1 :])
             break
     return _Given(
         ascii_full=_strip_zeros(_ascii_key(text)),
-        ascii_bare=_strip_zeros(_ascii_key(bare)),
+        ascii_bare=frozenset(_strip_zeros(_ascii_key(b)) for b in bares),
         accented_full=_strip_zeros(_accented_key(text)),
-        accented_bare=_strip_zeros(_accented_key(bare)),
+        accented_bare=frozenset(_strip_zeros(_accented_key(b)) for b in bares),
     )
 
 
@@ -195,13 +221,13 @@ EXACT = 2
 def _matches(candidate: str, given: _Given, prefixes: tuple[str, ...]) -> int:
     """3 for an accented key (names that differ only by diacritics), 2 exact, 1 without type word, 0 else."""
     accented = not candidate.isascii()
-    full, bare = (given.accented_full, given.accented_bare) if accented else (given.ascii_full, given.ascii_bare)
+    full, bares = (given.accented_full, given.accented_bare) if accented else (given.ascii_full, given.ascii_bare)
     if not full:
         return 0
     cand = _strip_zeros(candidate)
     if full == cand:
         return EXACT + 1 if accented else EXACT
-    return 1 if bare == _strip_zeros(_strip_prefix(candidate, prefixes)) else 0
+    return 1 if _strip_zeros(_strip_prefix(candidate, prefixes)) in bares else 0
 
 
 # ----------------------------------------------------------------------------- data

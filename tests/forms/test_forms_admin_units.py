@@ -121,3 +121,56 @@ def test_the_geocoding_library_is_never_imported() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_new_commune_of_the_mapping_has_a_code() -> None:
+    # Names from converter_2025.json must each find exactly one commune of vietnam-provinces
+    # (which gives the codes), and together reach all 3,321.
+    from station.forms.admin_units import _new_commune, _new_units, _old_units
+
+    old, new = _old_units(), _new_units()
+    reached: set[str] = set()
+    pairs = [(t, [k]) for t, k in old.undivided.items()] + list(old.divided.items())
+    for triple, keys in pairs:
+        province = new.province_by_key[old.new_province[triple.split("_")[0]]]
+        for key in keys:
+            commune = _new_commune(province, key)
+            assert commune is not None, (triple, key)
+            reached.add(commune.code)
+    assert len(old.undivided) + len(old.divided) == 10040
+    assert len(old.divided) == 471
+    assert len(reached) == 3321
+
+
+def _legacy_wards() -> list[tuple[str, str, str, str]]:
+    """Old units with their printed names, from the library's own offline table (no import of it)."""
+    import importlib.util
+    import sqlite3
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("vietnamadminunits")
+    assert spec is not None and spec.submodule_search_locations
+    db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute(
+            "SELECT province, district, ward, provinceKey || '_' || districtKey || '_' || COALESCE(wardKey, '') "
+            "FROM admin_units_legacy"
+        ).fetchall()
+    return [(str(p), str(d), str(w or ""), str(k)) for p, d, w, k in rows]
+
+
+def test_old_addresses_as_printed_resolve_like_the_official_mapping() -> None:
+    from station.forms.admin_units import _old_units
+
+    old = _old_units()
+    rows = _legacy_wards()
+    assert len(rows) == 10040
+    for province, district, ward, triple in rows[::20]:
+        parts = [p for p in ("Thôn 1", ward, district, province) if p]
+        r = resolve_address(", ".join(parts), issued=dt.date(2021, 6, 1))
+        if triple in old.divided:
+            assert r.status == "needs_confirmation", parts
+            assert len(r.candidates) >= 2
+        else:
+            assert r.status == "mapped", parts
+            assert r.commune is not None and r.new_text.startswith("Thôn 1, " + r.commune.name)
