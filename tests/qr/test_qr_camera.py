@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -150,3 +151,31 @@ def test_generator_prints_the_real_layouts() -> None:
     text = format_qr_payload(person, QrLayout.CAN_CUOC_2024)
     (symbol,) = all_decoders()[0].decode(render_qr(text, module_px=3))
     assert symbol.data.decode() == text
+
+
+def test_video_and_image_files_play_through_the_worker(tmp_path: Path) -> None:
+    import cv2
+
+    card = card_frame(PAYLOAD, module_px=4, rng=9)
+    video = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"MJPG"), 30, (1280, 720))
+    for frame in [np.full_like(card, 80), card, card]:
+        writer.write(frame)
+    writer.release()
+    still = tmp_path / "ảnh.png"
+    cv2.imencode(".png", card)[1].tofile(str(still))
+
+    camera = VirtualWebcam.from_files([video, still], fps=200)
+    events: list[PayloadEvent] = []
+    worker = CameraWorker(camera, events.append, workers=1, drop_frames=False)
+    worker.start()
+    worker.join(60)
+    assert worker.stats.frames_read == 4
+    assert len(events) == 1 and events[0].frame_index == 1 and events[0].text == PAYLOAD
+
+    # A file path goes to OpenCV's own VideoCapture: the same worker, no mock involved.
+    events.clear()
+    worker = CameraWorker(str(video), events.append, workers=1, drop_frames=False)
+    worker.start()
+    worker.join(60)
+    assert [e.text for e in events] == [PAYLOAD]
