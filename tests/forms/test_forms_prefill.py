@@ -213,3 +213,28 @@ def test_edits_do_not_change_the_earlier_form(identity: Load) -> None:
 def test_clock_is_used_for_computed_dates(identity: Load) -> None:
     later = prefill(get_form("tiep-don-bhyt"), identity("post2025_hmong"), now=dt.datetime(2026, 5, 1, 7, 5))
     assert later.values["NGAY_VAO"] == "2026-05-01T07:05"
+
+
+ALL_FIXTURES = ["pre2025_spouse_hcm", "pre2025_divided_hanoi", "post2025_hmong", "pre2025_khmer_namdinh"]
+ALL_FORMS = ["ct01", "thong-bao-luu-tru", "ly-lich-tu-phap", "tiep-don-bhyt"]
+KNOWN_SOURCES = {"chip", "qr", "mrz", "clerk", "bhxh", "computed", "default"}
+ADDRESS_NOTES = {"current", "mapped", "needs_confirmation", "unmapped", "confirmed"}
+
+
+@pytest.mark.parametrize("form_id", ALL_FORMS)
+@pytest.mark.parametrize("who", ALL_FIXTURES)
+def test_every_value_has_a_provenance(form_id: str, who: str, identity: Load) -> None:
+    form = get_form(form_id)
+    filled = prefill(form, identity(who), now=NOW)
+    for field_id, value in filled.values.items():
+        if isinstance(value, list):
+            for index, row in enumerate(value):
+                assert {f"{field_id}[{index}].{k}" for k in row} <= set(filled.provenance)
+        else:
+            assert field_id in filled.provenance, field_id
+    for source in filled.provenance.values():
+        base, _, note = source.partition("+")
+        assert base in KNOWN_SOURCES
+        assert note == "" or note in ADDRESS_NOTES
+    assert not filled.complete  # every form asks the clerk for something
+    assert all(i.message_vi and i.code for i in filled.issues)
