@@ -40,10 +40,12 @@ from station.readers.icao.security_infos import (
     ID_PACE,
     ID_PK_ECDH,
     ID_TA,
+    STANDARDIZED_DOMAIN_PARAMETERS,
     ActiveAuthenticationInfoSpec,
     ChipAuthenticationInfoSpec,
     ChipAuthenticationPublicKeyInfoSpec,
     PaceInfoSpec,
+    SubjectPublicKeyInfoSpec,
     TerminalAuthenticationInfoSpec,
     encode_security_infos,
 )
@@ -590,6 +592,21 @@ def _ec_spki(public_key: ec.EllipticCurvePublicKey, *, explicit: bool) -> keys.P
     )
 
 
+def _ca_spki(
+    public: ec.EllipticCurvePublicKey, *, explicit: bool, standardized_id: int | None
+) -> SubjectPublicKeyInfoSpec:
+    if standardized_id is None:
+        loaded: SubjectPublicKeyInfoSpec = SubjectPublicKeyInfoSpec.load(_ec_spki(public, explicit=explicit).dump())
+        return loaded
+    point = public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return SubjectPublicKeyInfoSpec(
+        {
+            "algorithm": {"algorithm": STANDARDIZED_DOMAIN_PARAMETERS, "parameters": core.Integer(standardized_id)},
+            "subject_public_key": point,
+        }
+    )
+
+
 def build_dg14(
     chip_auth_key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey,
     *,
@@ -598,13 +615,15 @@ def build_dg14(
     aa_signature_oid: str | None = None,
     include_pace: bool = True,
     explicit: bool = True,
+    standardized_id: int | None = None,
 ) -> bytes:
     """DG14 (tag 6E): ChipAuthenticationInfo + ChipAuthenticationPublicKeyInfo (explicit EC
     parameters, as eMRTDs carry them), ActiveAuthenticationInfo when AA is ECDSA, PACEInfo.
 
     ``aa_key`` (the AA key, public or private): when it is an EC key, the ActiveAuthenticationInfo
     names ecdsa-plain-SHA256 (what :class:`CardActiveAuth` signs with by default for EC) unless
-    ``aa_signature_oid`` says otherwise.
+    ``aa_signature_oid`` says otherwise. ``standardized_id`` writes the key's domain parameters as
+    TR-03110 standardizedDomainParameters with that ID instead of explicit/named EC parameters.
     """
     is_ec_aa = isinstance(aa_key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey))
     if aa_signature_oid is None and is_ec_aa:
@@ -617,7 +636,7 @@ def build_dg14(
     ca_info: dict[str, object] = {"protocol": CA_OID_AES128, "version": 1}
     pk_info: dict[str, object] = {
         "protocol": ID_PK_ECDH,
-        "chip_authentication_public_key": _ec_spki(public, explicit=explicit),
+        "chip_authentication_public_key": _ca_spki(public, explicit=explicit, standardized_id=standardized_id),
     }
     if key_id is not None:
         ca_info["key_id"] = key_id

@@ -130,3 +130,14 @@ def test_session_broken_during_chip_authentication_fails(chip_key: ec.EllipticCu
 def test_chip_authentication_needs_a_secure_channel(chip_key: ec.EllipticCurvePrivateKey) -> None:
     with pytest.raises(AuthenticationProtocolError):
         perform_chip_auth(SecureChannel(_card(chip_key)), parse_dg14(build_dg14(chip_key)))
+
+
+def test_key_with_standardized_domain_parameters(chip_key: ec.EllipticCurvePrivateKey) -> None:
+    """TR-03110 lets DG14 name the curve by parameter ID (13) instead of spelling it out."""
+    dg14 = parse_dg14(build_dg14(chip_key, standardized_id=13))
+    (pk,) = dg14.chip_authentication_public_keys
+    assert pk.standardized_parameter_id == 13 and pk.public_key_info is None
+    card = _card(chip_key)
+    assert perform_chip_auth(_after_pace(card), dg14).passed
+    wrong_curve = parse_dg14(build_dg14(chip_key, standardized_id=12))  # point is not on secp256r1
+    assert perform_chip_auth(_after_pace(_card(chip_key)), wrong_curve).status is CheckStatus.NOT_SUPPORTED

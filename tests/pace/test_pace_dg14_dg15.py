@@ -31,9 +31,11 @@ def test_dg14_round_trip() -> None:
     assert ca.oid == "0.4.0.127.0.7.2.2.3.2.2" and ca.version == 1
     (pk,) = dg14.chip_authentication_public_keys
     assert pk.oid == ID_PK_ECDH
-    params = ec_parameters_from_asn1(pk.public_key["algorithm"]["parameters"])
+    spki = pk.public_key_info
+    assert spki is not None
+    params = ec_parameters_from_asn1(spki["algorithm"]["parameters"])
     assert params.name == "brainpoolP256r1"
-    point = bytes(pk.public_key["public_key"].native)
+    point = pk.public_key
     assert params.decode_point(point) is not None
     assert point == key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     aa = dg14.active_authentication_info

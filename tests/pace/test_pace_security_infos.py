@@ -83,8 +83,11 @@ def test_chip_auth_public_key_with_explicit_parameters() -> None:
     dg14 = build_dg14(key, key_id=7)
     infos = parse_security_infos(dg14[2:] if dg14[1] < 0x80 else dg14[2 + (dg14[1] & 0x7F) :], file="DG14")
     (pk,) = infos.chip_authentication_public_keys
-    assert pk.oid == ID_PK_ECDH and pk.key_id == 7
-    params = pk.public_key["algorithm"]["parameters"]
+    assert pk.oid == ID_PK_ECDH and pk.key_id == 7 and pk.algorithm_oid == "1.2.840.10045.2.1"
+    spki = pk.public_key_info
+    assert spki is not None
+    params = spki["algorithm"]["parameters"]
     assert params.name == "specified"
     assert ec_parameters_from_asn1(params).name == "brainpoolP256r1"
+    assert pk.public_key == bytes(spki["public_key"].native) and pk.standardized_parameter_id is None
     assert infos.chip_authentication_infos[0].key_id == 7

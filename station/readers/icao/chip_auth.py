@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from asn1crypto import keys
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from station.identity import Check, CheckStatus
@@ -25,12 +26,14 @@ from station.readers.icao.domain_params import (
     ECParameters,
     UnsupportedDomainParameters,
     ec_parameters_from_asn1,
+    standardized_parameters,
 )
 from station.readers.icao.lds.dg14 import DG14
 from station.readers.icao.pace import encode_do, oid_contents, session_keys
 from station.readers.icao.security_infos import (
     ID_CA,
     ID_PK_ECDH,
+    STANDARDIZED_DOMAIN_PARAMETERS,
     ChipAuthAlgorithm,
     ChipAuthenticationInfo,
     ChipAuthenticationPublicKeyInfo,
@@ -45,12 +48,14 @@ __all__ = [
     "ca_general_authenticate",
     "ca_mse_set_at",
     "ca_mse_set_kat",
+    "chip_public_key",
     "perform_chip_auth",
 ]
 
 log = logging.getLogger(__name__)
 
 SELECT_EF_COM = CommandAPDU(0x00, 0xA4, 0x02, 0x0C, b"\x01\x1e")
+_ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
 _DEFAULT_OID = f"{ID_CA}.2.1"  # id-CA-ECDH-3DES-CBC-CBC: implied when DG14 has a key but no CA info
 
 _PASSED = "Chip chứng minh được khóa bí mật ứng với khóa công khai trong DG14 (không phải chip sao chép)."
@@ -114,6 +119,21 @@ def _agree(params: ECParameters, chip_point: bytes, private: int) -> tuple[bytes
     return params.encode_point(params.public_point(private)), params.shared_x(private, params.decode_point(chip_point))
 
 
+def chip_public_key(info: ChipAuthenticationPublicKeyInfo) -> tuple[ECParameters, bytes]:
+    """The chip's EC domain parameters and point, from explicit/named parameters or a standardized ID."""
+    if info.algorithm_oid == STANDARDIZED_DOMAIN_PARAMETERS:
+        param_id = info.standardized_parameter_id
+        if param_id is None:
+            raise ValueError("standardized domain parameters without an ID")
+        params = standardized_parameters(param_id)
+    elif info.algorithm_oid == _ID_EC_PUBLIC_KEY and info.parameters is not None:
+        params = ec_parameters_from_asn1(keys.ECDomainParameters.load(info.parameters))
+    else:
+        raise UnsupportedDomainParameters(f"chip-authentication key algorithm {info.algorithm_oid} is not supported")
+    params.decode_point(info.public_key)  # ValueError off the curve
+    return params, info.public_key
+
+
 def _pick(infos: SecurityInfos) -> tuple[ChipAuthAlgorithm, ChipAuthenticationPublicKeyInfo] | str:
     """The (algorithm, key) pair to use, or why there is none."""
     keys_ = [k for k in infos.chip_authentication_public_keys if k.oid == ID_PK_ECDH]
@@ -169,12 +189,9 @@ def perform_chip_auth(
     if isinstance(picked, str):
         return ChipAuthResult(CheckStatus.NOT_SUPPORTED, _NO_KEY, reason=picked)
     algorithm, key_info = picked
-    spki = key_info.public_key
     try:
-        params = ec_parameters_from_asn1(spki["algorithm"]["parameters"])
-        chip_point = bytes(spki["public_key"].native)
-        params.decode_point(chip_point)
-    except (UnsupportedDomainParameters, ValueError, TypeError, KeyError) as exc:
+        params, chip_point = chip_public_key(key_info)
+    except (UnsupportedDomainParameters, ValueError, TypeError) as exc:
         return ChipAuthResult(
             CheckStatus.NOT_SUPPORTED, _NO_KEY, algorithm, key_info.key_id, reason=f"DG14 key unusable: {exc}"
         )

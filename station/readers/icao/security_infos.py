@@ -23,6 +23,7 @@ __all__ = [
     "ID_PK_DH",
     "ID_PK_ECDH",
     "ID_TA",
+    "STANDARDIZED_DOMAIN_PARAMETERS",
     "ActiveAuthenticationInfo",
     "ChipAuthAlgorithm",
     "ChipAuthenticationInfo",
@@ -50,6 +51,7 @@ ID_TA = f"{_BSI}.2"
 ID_CA = f"{_BSI}.3"
 ID_PACE = f"{_BSI}.4"
 ID_AA = "2.23.136.1.1.5"
+STANDARDIZED_DOMAIN_PARAMETERS = "0.4.0.127.0.7.1.2"
 
 # Last arc of the PACE / CA OIDs -> cipher family (9303-11 §9.2.1, §9.2.5).
 _CIPHERS = {1: CipherKind.DES3, 2: CipherKind.AES128, 3: CipherKind.AES192, 4: CipherKind.AES256}
@@ -142,10 +144,18 @@ class ChipAuthenticationInfoSpec(core.Sequence):  # type: ignore[misc]  # asn1cr
     ]
 
 
+class SubjectPublicKeyInfoSpec(core.Sequence):  # type: ignore[misc]  # asn1crypto is untyped
+    """SubjectPublicKeyInfo read loosely: TR-03110 also allows the algorithm to be
+    standardizedDomainParameters (0.4.0.127.0.7.1.2) with a parameter ID, which
+    asn1crypto's ``keys.PublicKeyInfo`` cannot interpret."""
+
+    _fields: ClassVar = [("algorithm", _AlgorithmIdentifier), ("subject_public_key", core.OctetBitString)]
+
+
 class ChipAuthenticationPublicKeyInfoSpec(core.Sequence):  # type: ignore[misc]  # asn1crypto is untyped
     _fields: ClassVar = [
         ("protocol", core.ObjectIdentifier),
-        ("chip_authentication_public_key", keys.PublicKeyInfo),
+        ("chip_authentication_public_key", SubjectPublicKeyInfoSpec),
         ("key_id", core.Integer, {"optional": True}),
     ]
 
@@ -214,10 +224,30 @@ class ChipAuthenticationInfo:
 
 @dataclass(frozen=True, slots=True)
 class ChipAuthenticationPublicKeyInfo:
+    """The chip's static key. ``algorithm_oid`` is id-ecPublicKey, dhpublicnumber or
+    standardizedDomainParameters; ``parameters`` the DER of its parameters (ECParameters,
+    DomainParameters, or the INTEGER parameter ID); ``public_key`` the subjectPublicKey bytes."""
+
     oid: str  # id-PK-DH or id-PK-ECDH
-    public_key: keys.PublicKeyInfo
+    algorithm_oid: str
+    parameters: bytes | None
+    public_key: bytes
     key_id: int | None
     raw: bytes
+
+    @property
+    def standardized_parameter_id(self) -> int | None:
+        if self.algorithm_oid != STANDARDIZED_DOMAIN_PARAMETERS or self.parameters is None:
+            return None
+        return int(core.Integer.load(self.parameters).native)
+
+    @property
+    def public_key_info(self) -> keys.PublicKeyInfo | None:
+        """As asn1crypto reads it (EC and DH algorithm identifiers only), else None."""
+        if self.algorithm_oid == STANDARDIZED_DOMAIN_PARAMETERS:
+            return None
+        spki = ChipAuthenticationPublicKeyInfoSpec.load(self.raw)["chip_authentication_public_key"]
+        return keys.PublicKeyInfo.load(spki.dump())
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,8 +343,15 @@ def _typed(oid: str, raw: bytes) -> SecurityInfo:
         return ChipAuthenticationInfo(oid, int(ca["version"].native), _int_or_none(ca["key_id"]), raw)
     if oid in (ID_PK_DH, ID_PK_ECDH):
         pk = ChipAuthenticationPublicKeyInfoSpec.load(raw)
+        spki = pk["chip_authentication_public_key"]
+        params = spki["algorithm"]["parameters"]
         return ChipAuthenticationPublicKeyInfo(
-            oid, pk["chip_authentication_public_key"], _int_or_none(pk["key_id"]), raw
+            oid,
+            spki["algorithm"]["algorithm"].dotted,
+            bytes(params.dump()) if params.native is not None else None,
+            bytes(spki["subject_public_key"].native),
+            _int_or_none(pk["key_id"]),
+            raw,
         )
     if oid == ID_AA:
         aa = ActiveAuthenticationInfoSpec.load(raw)
@@ -354,7 +391,7 @@ def security_infos_from_asn1(outer: SecurityInfosSpec, *, file: str) -> Security
 def _force_parse(info: SecurityInfo) -> None:
     """asn1crypto parses lazily; touch the public key now so a broken one fails here, not later."""
     if isinstance(info, ChipAuthenticationPublicKeyInfo):
-        _ = info.public_key.native
+        _ = info.standardized_parameter_id
 
 
 def encode_security_infos(elements: Iterable[core.Asn1Value | bytes]) -> bytes:
