@@ -149,18 +149,14 @@ def _fill(args: argparse.Namespace) -> int:
     except (IdentityError, ValueError) as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    if args.xml1 is not None and form.xml_root is None:
+        print(f"lỗi: biểu mẫu «{form.id}» không xuất được XML1", file=sys.stderr)
+        return EXIT_ERROR
     try:
         if args.out is not None:
             from station.forms.pdf import write_pdf
 
             write_pdf(form, filled, args.out)
-        if args.xml1 is not None:
-            from station.forms.xml1 import to_xml1
-
-            args.xml1.write_text(to_xml1(form, filled), encoding="utf-8")
-    except Xml1Error as exc:
-        print(f"lỗi: {exc}", file=sys.stderr)
-        return EXIT_INCOMPLETE
     except (FormsError, OSError) as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -169,4 +165,16 @@ def _fill(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_human(form, data)
-    return EXIT_OK if filled.complete else EXIT_INCOMPLETE
+    code = EXIT_OK if filled.complete else EXIT_INCOMPLETE
+    if args.xml1 is not None:
+        from station.forms.xml1 import to_xml1
+
+        try:
+            args.xml1.write_text(to_xml1(form, filled), encoding="utf-8")
+        except Xml1Error as exc:  # values that do not fit XML1: named, nothing written
+            print(f"lỗi: {exc}", file=sys.stderr)
+            code = EXIT_INCOMPLETE
+        except OSError as exc:
+            print(f"lỗi: {exc}", file=sys.stderr)
+            code = EXIT_ERROR
+    return code

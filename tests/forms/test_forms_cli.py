@@ -123,3 +123,30 @@ def test_bad_identity_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 1 and err
     code, _, err = run(capsys, "forms", "fill", "ct01", "--identity", str(tmp_path / "none.json"))
     assert code == 1 and "none.json" in err
+
+
+def test_xml1_of_a_form_without_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "forms", "fill", "ct01", "--xml1", str(tmp_path / "x.xml"))
+    assert code == 1 and "XML1" in err
+    assert not (tmp_path / "x.xml").exists()
+
+
+def test_xml1_refuses_values_that_do_not_fit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    xml = tmp_path / "x.xml"
+    code, out, err = run(
+        capsys,
+        "forms",
+        "fill",
+        "tiep-don-bhyt",
+        "--identity",
+        str(FIXTURES / "post2025_hmong.json"),
+        "--set",
+        "MA_THE_BHYT=DT2",
+        "--xml1",
+        str(xml),
+        "--json",
+    )
+    assert code == 2
+    assert "MA_THE_BHYT" in err
+    assert json.loads(out)["values"]["MA_THE_BHYT"] == "DT2"
+    assert not xml.exists()
