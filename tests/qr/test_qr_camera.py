@@ -179,3 +179,12 @@ def test_video_and_image_files_play_through_the_worker(tmp_path: Path) -> None:
     worker.start()
     worker.join(60)
     assert [e.text for e in events] == [PAYLOAD]
+
+
+def test_4k_frame_is_downscaled_and_read() -> None:
+    import cv2
+
+    frame = card_frame(PAYLOAD, module_px=4, rng=10)
+    big = cv2.resize(frame, (3840, 2160), interpolation=cv2.INTER_NEAREST)
+    result = QrPipeline().decode(big)
+    assert result is not None and result.text == PAYLOAD

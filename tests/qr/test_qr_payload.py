@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from station.identity import Identity, Source
 from station.readers.errors import MalformedDataError, ReaderError
@@ -190,3 +192,16 @@ def test_looks_like_payload() -> None:
     assert looks_like_cccd_payload(P2021) and looks_like_cccd_payload(P2024)
     assert not looks_like_cccd_payload("https://example.org")
     assert not looks_like_cccd_payload("1234|a|b|c|d|e")
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**6), layout=st.sampled_from(list(QrLayout)))
+def test_synthetic_round_trip(seed: int, layout: QrLayout) -> None:
+    from hardware_mocks.qr_image import synthetic_identity
+
+    person = synthetic_identity(seed, issued_2024=layout is QrLayout.CAN_CUOC_2024)
+    if layout is QrLayout.CCCD_2021_NO_OLD_NUMBER:
+        person = person.model_copy(update={"old_id_number": None})
+    again = parse_qr_payload(format_qr_payload(person, layout))
+    assert again.layout is layout
+    assert again.identity == person
