@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from station.forms.admin_units import AddressResolution, commune_by_code, resolve_address
@@ -139,10 +139,8 @@ IDENTITY_SOURCES: frozenset[str] = frozenset(
 
 # ----------------------------------------------------------------------------- computations
 
-Clock = Callable[[], dt.datetime]
 
-
-def _deadline(form: FormDefinition, values: Mapping[str, Any], now: dt.datetime) -> str | None:
+def _deadline(form: FormDefinition, values: Mapping[str, Any]) -> str | None:
     """Hạn thông báo lưu trú: before 23:00 of the first day of stay (before 08:00 next day
     for a guest arriving after 23:00)."""
     starts: list[dt.date] = []
@@ -166,7 +164,7 @@ def _compute(name: str, form: FormDefinition, values: Mapping[str, Any], now: dt
     if name == "now":
         return now.strftime("%Y-%m-%dT%H:%M")
     if name == "luu_tru_deadline":
-        return _deadline(form, values, now)
+        return _deadline(form, values)
     raise KeyError(name)
 
 
