@@ -66,6 +66,12 @@ def test_interpret_good_bad_and_lost() -> None:
     assert access_keys_from_qr(lost.key_fields) == access_keys_from_qr(parse_qr(PAYLOAD))
 
 
+def test_serial_bytes_in_a_legacy_codepage_offer_the_chip() -> None:
+    result = interpret_scan(PAYLOAD.replace("Huỳnh", "Hu?nh").encode("utf-8").replace(b"?", b"\xff"), "serial")
+    assert result.diacritics_lost and result.payload is None and result.key_fields is not None
+    assert result.key_fields.id_number == "001099012345"
+
+
 def test_diacritics_lost_detection() -> None:
     assert diacritics_lost(ASCII_ONLY)
     assert diacritics_lost(PAYLOAD.replace("Huỳnh", "Hu?nh"))
