@@ -192,12 +192,12 @@ class CardSecureMessaging:
         return CommandAPDU(outer.cla & 0xF3, outer.ins, outer.p1, outer.p2, data, le)
 
     # ----------------------------------------------------------------- response
-    def wrapped_length(self, plain_length: int) -> int:
-        """Bytes of response data the wrapped form of ``plain_length`` plaintext bytes takes (at most)."""
+    def wrapped_length(self, plain_length: int, *, odd_ins: bool = False) -> int:
+        """Bytes of response data that :meth:`wrap_response` makes of ``plain_length`` plaintext bytes."""
         size = 4 + 10  # DO'99' + DO'8E'
         if plain_length:
-            crypt = (plain_length // self._block + 1) * self._block + 1  # padding; the 01 indicator of DO'87'
-            size += 1 + len(ber_length(crypt)) + crypt
+            value = (plain_length // self._block + 1) * self._block + (0 if odd_ins else 1)  # 01 of DO'87'
+            size += 1 + len(ber_length(value)) + value
         return size
 
     def wrap_response(self, response: ResponseAPDU, *, odd_ins: bool = False) -> ResponseAPDU:

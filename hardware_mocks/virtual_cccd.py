@@ -103,6 +103,7 @@ class CardFaults:
     max_le: int | None = None
     max_le_sw: int = SW_WRONG_LENGTH
     no_extended_length: bool = False
+    refuse_pace: bool = False  # MSE:Set AT for PACE answers 6982, as some CCCDs do: readers fall back to BAC
 
 
 class Access(Enum):
@@ -301,7 +302,7 @@ class VirtualCCCD:
             return _resp(exc.sw)
         response = self._dispatch(command)
         limit = outer.le if outer.le is not None else (EXTENDED_MAX if extended else SHORT_MAX)
-        if sm.wrapped_length(len(response.data)) > limit:
+        if sm.wrapped_length(len(response.data), odd_ins=bool(command.ins & 1)) > limit:
             response = _resp(SW_WRONG_LENGTH)  # the protected answer would not fit the outer Le
         return sm.wrap_response(response, odd_ins=bool(command.ins & 1))
 
@@ -317,6 +318,8 @@ class VirtualCCCD:
             return self._get_challenge(cmd)
         if ins == 0x82:
             return self._external_authenticate(cmd)
+        if ins == 0x22 and (cmd.p1, cmd.p2) == (0xC1, 0xA4) and self.faults.refuse_pace:
+            return _resp(SW_SECURITY_STATUS)
         handler = self._handlers.get(ins)
         if handler is not None:
             return handler(self, cmd)
@@ -537,6 +540,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-le", type=int, metavar="N", help="refuse Le above N")
     parser.add_argument("--max-le-sw", choices=["6700", "6C"], default="6700", help="status for --max-le")
     parser.add_argument("--no-extended-length", action="store_true")
+    parser.add_argument("--refuse-pace", action="store_true", help="answer 6982 to PACE (readers fall back to BAC)")
     parser.add_argument("--bac-only", action="store_true", help="no PACE / chip / active authentication (6D00)")
     parser.add_argument("--print-mrz", action="store_true", help="print the MRZ and exit")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -564,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         max_le=args.max_le,
         max_le_sw=0x6C00 if args.max_le_sw == "6C" else SW_WRONG_LENGTH,
         no_extended_length=args.no_extended_length,
+        refuse_pace=args.refuse_pace,
     )
     card = VirtualCCCD.from_identity(
         identity, face, faults=faults, pki_directory=args.pki_dir, security_protocols=not args.bac_only

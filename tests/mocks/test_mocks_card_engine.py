@@ -91,6 +91,8 @@ def test_unauthenticated_card(card: VirtualCCCD) -> None:
     assert card.handle_apdu(H("00CA000000")) == H("6D00")
     # PACE is offered (card_security's handlers are installed by from_identity): MSE:Set AT with the CAN
     assert card.handle_apdu(H("0022C1A40F800A04007F00070202040202830102")) == H("9000")
+    card.faults.refuse_pace = True
+    assert card.handle_apdu(H("0022C1A40F800A04007F00070202040202830102")) == H("6982")
 
 
 def test_security_protocols_can_be_left_out(sample_identity: Identity, pki_dir: object) -> None:
@@ -166,7 +168,10 @@ def test_offsets_and_lengths(card: VirtualCCCD, mini_reader: tuple[type, Callabl
     # odd INS: offset in DO'54', data back in DO'53' (Le counts the DO'53' header)
     odd, sw = _read(card, sm, 0xB1, 0x01, 0x02, H("5403001234"), le=0x80)
     assert sw == 0x9000 and odd[:2] == H("537E") and odd[2:] == dg2[0x1234 : 0x1234 + 0x7E]
-    # a short outer APDU cannot carry a 256-byte protected answer
+    # a short outer APDU carries at most 256 bytes: 231 plaintext bytes fit protected, 232 do not
+    data, sw = _read(card, sm, 0xB0, 0x00, 0x00, le=231)
+    assert (data, sw) == (dg2[:231], 0x9000)
+    assert _read(card, sm, 0xB0, 0x00, 0x00, le=232) == (b"", 0x6700)
     assert _read(card, sm, 0xB0, 0x00, 0x00, le=256) == (b"", 0x6700)
 
 
