@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from asn1crypto import core, keys
@@ -38,6 +39,7 @@ from station.readers.icao.security_infos import (
     ID_AA,
     ID_CA,
     ID_PACE,
+    ID_PK_DH,
     ID_PK_ECDH,
     ID_TA,
     STANDARDIZED_DOMAIN_PARAMETERS,
@@ -51,6 +53,7 @@ from station.readers.icao.security_infos import (
 )
 
 __all__ = [
+    "CA_DH_OID_AES128",
     "CA_OID_AES128",
     "ECDSA_PLAIN_SHA256",
     "PACE_OID_AES128",
@@ -64,12 +67,14 @@ __all__ = [
     "CardPace",
     "CardSecurityHandlers",
     "CardSession",
+    "DHChipKey",
     "SecurityCard",
     "build_dg14",
     "build_dg15",
     "card_access_bytes",
     "generate_aa_ec_key",
     "generate_aa_rsa_key",
+    "generate_chip_auth_dh_key",
     "generate_chip_auth_key",
 ]
 
@@ -83,6 +88,7 @@ SW_CHAIN_EXPECTED = 0x6883  # last command of the chain expected / chaining wron
 
 PACE_OID_AES128 = "0.4.0.127.0.7.2.2.4.2.2"  # id-PACE-ECDH-GM-AES-CBC-CMAC-128
 CA_OID_AES128 = "0.4.0.127.0.7.2.2.3.2.2"  # id-CA-ECDH-AES-CBC-CMAC-128
+CA_DH_OID_AES128 = "0.4.0.127.0.7.2.2.3.1.2"  # id-CA-DH-AES-CBC-CMAC-128
 ECDSA_PLAIN_SHA256 = "0.4.0.127.0.7.1.1.4.1.3"  # BSI TR-03111 ecdsa-plain-SHA256
 
 _CIPHER_BY_ARC = {1: CipherKind.DES3, 2: CipherKind.AES128, 3: CipherKind.AES192, 4: CipherKind.AES256}
@@ -319,22 +325,34 @@ def _curve_name(key: ec.EllipticCurvePrivateKey) -> str:
     return str(key.curve.name)
 
 
+@dataclass(frozen=True)
+class DHChipKey:
+    """A static DH chip-authentication key: the group and the private exponent x."""
+
+    group: DHParameters
+    x: int = field(repr=False)
+
+    @property
+    def public_value(self) -> int:
+        return pow(self.group.g, self.x, self.group.p)
+
+
 class CardChipAuth:
-    """Chip authentication v1 with the chip's static ECDH key (the one DG14 publishes).
+    """Chip authentication v1 with the chip's static ECDH (or DH) key, the one DG14 publishes.
 
     AES (and 3DES through MSE:Set AT) use MSE:Set AT + GENERAL AUTHENTICATE; the older 3DES form
     sends the reader's key in MSE:Set KAT. Each returns the new :class:`CardSession`; the engine
     sends that command's response under the OLD keys, then switches (SSC 0).
     """
 
-    def __init__(self, private_key: ec.EllipticCurvePrivateKey, key_id: int | None = None) -> None:
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey | DHChipKey, key_id: int | None = None) -> None:
         self._key = private_key
         self._key_id = key_id
-        self._params = named_ec_parameters(_curve_name(private_key))
         self._kind: CipherKind | None = None
+        self._agreement_arc = "1" if isinstance(private_key, DHChipKey) else "2"
 
     def set_at(self, data: bytes) -> int:
-        """MSE:Set AT (00 22 41 A4): 80 id-CA-ECDH-* [84 key id]."""
+        """MSE:Set AT (00 22 41 A4): 80 id-CA-ECDH-* / id-CA-DH-* [84 key id]."""
         self._kind = None
         try:
             dos = _dos(data)
@@ -344,7 +362,7 @@ class CardChipAuth:
             return SW_WRONG_DATA
         oid = _oid(dos[0x80])
         arcs = oid[len(ID_CA) + 1 :].split(".") if oid.startswith(ID_CA + ".") else []
-        if len(arcs) != 2 or arcs[0] != "2" or int(arcs[1]) not in _CIPHER_BY_ARC:
+        if len(arcs) != 2 or arcs[0] != self._agreement_arc or int(arcs[1]) not in _CIPHER_BY_ARC:
             return SW_WRONG_DATA
         if not self._key_id_matches(dos):
             return SW_REF_NOT_FOUND
@@ -356,10 +374,14 @@ class CardChipAuth:
             return True
         return self._key_id is not None and int.from_bytes(dos[0x84], "big") == self._key_id
 
-    def _agree(self, point: bytes, kind: CipherKind) -> CardSession:
-        self._params.decode_point(point)  # explicit on-curve check before the exchange
-        peer = ec.EllipticCurvePublicKey.from_encoded_point(self._key.curve, point)
-        shared = self._key.exchange(ec.ECDH(), peer)
+    def _agree(self, public: bytes, kind: CipherKind) -> CardSession:
+        key = self._key
+        if isinstance(key, DHChipKey):
+            peer = key.group.decode_public(public)  # subgroup check before the exchange
+            shared = key.group.encode_public(pow(peer, key.x, key.group.p))
+        else:
+            named_ec_parameters(_curve_name(key)).decode_point(public)  # explicit on-curve check
+            shared = key.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(key.curve, public))
         return CardSession(kind, _kdf(shared, 1, kind), _kdf(shared, 2, kind))
 
     def general_authenticate(self, data: bytes) -> tuple[bytes, int, CardSession | None]:
@@ -562,6 +584,12 @@ def generate_chip_auth_key(curve: ec.EllipticCurve | None = None) -> ec.Elliptic
     return ec.generate_private_key(curve or ec.BrainpoolP256R1())
 
 
+def generate_chip_auth_dh_key(param_id: int = 0) -> DHChipKey:
+    """A DH chip-authentication key on a MODP group of 9303-11 (IDs 0-2)."""
+    group = standardized_dh_parameters(param_id)
+    return DHChipKey(group, 1 + secrets.randbelow(group.q - 1))
+
+
 def generate_aa_rsa_key(bits: int = 1024) -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
@@ -607,8 +635,21 @@ def _ca_spki(
     )
 
 
+def _dh_spki(key: DHChipKey) -> SubjectPublicKeyInfoSpec:
+    """dhpublicnumber SubjectPublicKeyInfo: X9.42 DomainParameters and the value as a DER INTEGER."""
+    group = key.group
+    spki = keys.PublicKeyInfo(
+        {
+            "algorithm": {"algorithm": "dh", "parameters": {"p": group.p, "g": group.g, "q": group.q}},
+            "public_key": core.Integer(key.public_value),
+        }
+    )
+    loaded: SubjectPublicKeyInfoSpec = SubjectPublicKeyInfoSpec.load(spki.dump())
+    return loaded
+
+
 def build_dg14(
-    chip_auth_key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey,
+    chip_auth_key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey | DHChipKey,
     *,
     key_id: int | None = None,
     aa_key: Any = None,
@@ -628,16 +669,22 @@ def build_dg14(
     is_ec_aa = isinstance(aa_key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey))
     if aa_signature_oid is None and is_ec_aa:
         aa_signature_oid = ECDSA_PLAIN_SHA256
-    public = chip_auth_key.public_key() if isinstance(chip_auth_key, ec.EllipticCurvePrivateKey) else chip_auth_key
-    try:
-        named_ec_parameters(public.curve.name)
-    except UnsupportedDomainParameters as exc:
-        raise ValueError(str(exc)) from exc
-    ca_info: dict[str, object] = {"protocol": CA_OID_AES128, "version": 1}
-    pk_info: dict[str, object] = {
-        "protocol": ID_PK_ECDH,
-        "chip_authentication_public_key": _ca_spki(public, explicit=explicit, standardized_id=standardized_id),
-    }
+    ca_info: dict[str, object]
+    pk_info: dict[str, object]
+    if isinstance(chip_auth_key, DHChipKey):
+        ca_info = {"protocol": CA_DH_OID_AES128, "version": 1}
+        pk_info = {"protocol": ID_PK_DH, "chip_authentication_public_key": _dh_spki(chip_auth_key)}
+    else:
+        public = chip_auth_key.public_key() if isinstance(chip_auth_key, ec.EllipticCurvePrivateKey) else chip_auth_key
+        try:
+            named_ec_parameters(public.curve.name)
+        except UnsupportedDomainParameters as exc:
+            raise ValueError(str(exc)) from exc
+        ca_info = {"protocol": CA_OID_AES128, "version": 1}
+        pk_info = {
+            "protocol": ID_PK_ECDH,
+            "chip_authentication_public_key": _ca_spki(public, explicit=explicit, standardized_id=standardized_id),
+        }
     if key_id is not None:
         ca_info["key_id"] = key_id
         pk_info["key_id"] = key_id

@@ -6,7 +6,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from pace_card_harness import InMemoryCard
 
-from hardware_mocks.card_security import CardChipAuth, CardPace, build_dg14, card_access_bytes, generate_chip_auth_key
+from hardware_mocks.card_security import (
+    CardChipAuth,
+    CardPace,
+    build_dg14,
+    card_access_bytes,
+    generate_chip_auth_dh_key,
+    generate_chip_auth_key,
+)
 from hardware_mocks.card_sm import CardSecureMessaging
 from station.identity import Check, CheckStatus
 from station.readers.errors import AuthenticationProtocolError
@@ -16,6 +23,7 @@ from station.readers.icao.crypto import CipherKind
 from station.readers.icao.lds.dg14 import parse_dg14
 from station.readers.icao.pace import PASSWORD_CAN, PacePassword, perform_pace
 from station.readers.icao.security_infos import (
+    ID_PK_DH,
     ChipAuthenticationInfo,
     SecurityInfos,
     encode_security_infos,
@@ -141,3 +149,20 @@ def test_key_with_standardized_domain_parameters(chip_key: ec.EllipticCurvePriva
     assert perform_chip_auth(_after_pace(card), dg14).passed
     wrong_curve = parse_dg14(build_dg14(chip_key, standardized_id=12))  # point is not on secp256r1
     assert perform_chip_auth(_after_pace(_card(chip_key)), wrong_curve).status is CheckStatus.NOT_SUPPORTED
+
+
+@pytest.mark.parametrize("param_id", [0, 2])
+def test_dh_chip_authentication(param_id: int) -> None:
+    key = generate_chip_auth_dh_key(param_id)
+    dg14 = parse_dg14(build_dg14(key))
+    (pk,) = dg14.chip_authentication_public_keys
+    assert pk.oid == ID_PK_DH and pk.algorithm_oid == "1.2.840.10046.2.1"
+    card = InMemoryCard(pace=CardPace(CAN.encode(), PASSWORD_CAN), chip_auth=CardChipAuth(key), files={0x011E: EF_COM})
+    channel = _after_pace(card)
+    result = perform_chip_auth(channel, dg14)
+    assert result.passed and result.algorithm is not None and result.algorithm.agreement == "DH", result.reason
+    assert _read_ef_com(channel) == EF_COM
+    clone = InMemoryCard(
+        pace=CardPace(CAN.encode(), PASSWORD_CAN), chip_auth=CardChipAuth(generate_chip_auth_dh_key(param_id))
+    )
+    assert perform_chip_auth(_after_pace(clone), dg14).status is CheckStatus.FAILED

@@ -5,8 +5,8 @@ shared secret, and secure messaging restarts with them (SSC 0). A clone that cop
 not the key derives other keys, so the next protected exchange fails its MAC: that failure,
 not any answer to the protocol commands, is what marks the card as not genuine.
 
-AES uses MSE:Set AT + GENERAL AUTHENTICATE; 3DES the older MSE:Set KAT. ECDH only: DH keys
-(id-PK-DH) are reported as not supported.
+AES uses MSE:Set AT + GENERAL AUTHENTICATE; 3DES the older MSE:Set KAT. ECDH keys (explicit,
+named or standardized parameters) and DH keys (X9.42 parameters or MODP IDs 0-2).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
-from asn1crypto import keys
+from asn1crypto import core, keys
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from station.identity import Check, CheckStatus
@@ -23,15 +24,18 @@ from station.readers.errors import AuthenticationProtocolError, SecureMessagingE
 from station.readers.icao.apdu import CommandAPDU
 from station.readers.icao.crypto import CipherKind
 from station.readers.icao.domain_params import (
+    DHParameters,
     ECParameters,
     UnsupportedDomainParameters,
     ec_parameters_from_asn1,
+    standardized_dh_parameters,
     standardized_parameters,
 )
 from station.readers.icao.lds.dg14 import DG14
 from station.readers.icao.pace import encode_do, oid_contents, session_keys
 from station.readers.icao.security_infos import (
     ID_CA,
+    ID_PK_DH,
     ID_PK_ECDH,
     STANDARDIZED_DOMAIN_PARAMETERS,
     ChipAuthAlgorithm,
@@ -56,7 +60,7 @@ log = logging.getLogger(__name__)
 
 SELECT_EF_COM = CommandAPDU(0x00, 0xA4, 0x02, 0x0C, b"\x01\x1e")
 _ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
-_DEFAULT_OID = f"{ID_CA}.2.1"  # id-CA-ECDH-3DES-CBC-CBC: implied when DG14 has a key but no CA info
+_ID_DH_PUBLIC_NUMBER = "1.2.840.10046.2.1"
 
 _PASSED = "Chip chứng minh được khóa bí mật ứng với khóa công khai trong DG14 (không phải chip sao chép)."
 _FAILED = "Chip không chứng minh được khóa trong DG14: thẻ có thể là bản sao chép."
@@ -109,51 +113,75 @@ def ca_mse_set_kat(ephemeral_public: bytes, key_id: int | None) -> CommandAPDU:
 # -- key agreement -------------------------------------------------------------------------------
 
 
-def _agree(params: ECParameters, chip_point: bytes, private: int) -> tuple[bytes, bytes]:
-    """(our ephemeral public point, shared x): ``cryptography`` when it knows the curve."""
-    curve = params.crypto_curve
+Group: TypeAlias = ECParameters | DHParameters
+
+
+def _agree(group: Group, chip_key: bytes, private: int) -> tuple[bytes, bytes]:
+    """(our ephemeral public key, shared secret): ``cryptography`` for ECDH on curves it knows."""
+    if isinstance(group, DHParameters):
+        ours = group.encode_public(group.public_value(private))
+        return ours, group.shared_secret(private, group.decode_public(chip_key))
+    curve = group.crypto_curve
+    ours = group.encode_point(group.public_point(private))
     if curve is not None:
         key = ec.derive_private_key(private, curve)
-        peer = ec.EllipticCurvePublicKey.from_encoded_point(curve, chip_point)
-        return params.encode_point(params.public_point(private)), key.exchange(ec.ECDH(), peer)
-    return params.encode_point(params.public_point(private)), params.shared_x(private, params.decode_point(chip_point))
+        return ours, key.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(curve, chip_key))
+    return ours, group.shared_x(private, group.decode_point(chip_key))
 
 
-def chip_public_key(info: ChipAuthenticationPublicKeyInfo) -> tuple[ECParameters, bytes]:
-    """The chip's EC domain parameters and point, from explicit/named parameters or a standardized ID."""
+def _dh_group(parameters: bytes | None) -> DHParameters:
+    """dhpublicnumber parameters (X9.42 DomainParameters: p, g, q...)."""
+    if parameters is None:
+        raise ValueError("DH key without domain parameters")
+    domain = keys.DomainParameters.load(parameters)
+    q = domain["q"].native
+    if q is None:
+        raise UnsupportedDomainParameters("DH domain parameters without the subgroup order q")
+    return DHParameters(int(domain["p"].native), int(domain["g"].native), int(q))
+
+
+def chip_public_key(info: ChipAuthenticationPublicKeyInfo) -> tuple[Group, bytes]:
+    """The chip's domain parameters and encoded public key (EC point, or the DH value padded to
+    the length of p), from explicit/named parameters or a TR-03110 standardized ID."""
+    group: Group
     if info.algorithm_oid == STANDARDIZED_DOMAIN_PARAMETERS:
         param_id = info.standardized_parameter_id
         if param_id is None:
             raise ValueError("standardized domain parameters without an ID")
-        params = standardized_parameters(param_id)
+        group = standardized_dh_parameters(param_id) if info.oid == ID_PK_DH else standardized_parameters(param_id)
     elif info.algorithm_oid == _ID_EC_PUBLIC_KEY and info.parameters is not None:
-        params = ec_parameters_from_asn1(keys.ECDomainParameters.load(info.parameters))
+        group = ec_parameters_from_asn1(keys.ECDomainParameters.load(info.parameters))
+    elif info.algorithm_oid == _ID_DH_PUBLIC_NUMBER:
+        group = _dh_group(info.parameters)
     else:
         raise UnsupportedDomainParameters(f"chip-authentication key algorithm {info.algorithm_oid} is not supported")
-    params.decode_point(info.public_key)  # ValueError off the curve
-    return params, info.public_key
+    if isinstance(group, DHParameters):
+        value = info.public_key
+        if value[:1] == b"\x02":  # dhpublicnumber keys are a DER INTEGER inside the BIT STRING
+            value = int(core.Integer.load(value).native).to_bytes(group.field_size, "big")
+        group.decode_public(value)  # ValueError outside the subgroup
+        return group, value
+    group.decode_point(info.public_key)  # ValueError off the curve
+    return group, info.public_key
 
 
 def _pick(infos: SecurityInfos) -> tuple[ChipAuthAlgorithm, ChipAuthenticationPublicKeyInfo] | str:
     """The (algorithm, key) pair to use, or why there is none."""
-    keys_ = [k for k in infos.chip_authentication_public_keys if k.oid == ID_PK_ECDH]
+    keys_ = [k for k in infos.chip_authentication_public_keys if k.oid in (ID_PK_ECDH, ID_PK_DH)]
     if not keys_:
-        if infos.chip_authentication_public_keys:
-            return "only DH chip-authentication keys (not supported)"
         return "no chip-authentication public key"
     ca_infos: list[ChipAuthenticationInfo] = [i for i in infos.chip_authentication_infos if i.algorithm]
     for key in keys_:
+        agreement = "DH" if key.oid == ID_PK_DH else "ECDH"
         for info in ca_infos:
             algorithm = info.algorithm
-            if (
-                algorithm
-                and algorithm.agreement == "ECDH"
-                and (key.key_id is None or info.key_id in (None, key.key_id))
-            ):
+            same_key = key.key_id is None or info.key_id in (None, key.key_id)
+            if algorithm and algorithm.agreement == agreement and same_key:
                 return algorithm, key
     if ca_infos:
-        return "no ECDH ChipAuthenticationInfo matches the DG14 key"
-    default = chip_auth_algorithm(_DEFAULT_OID)
+        return "no ChipAuthenticationInfo matches the DG14 key"
+    # DG14 without ChipAuthenticationInfo: 9303 implies the 3DES variant for the key's agreement.
+    default = chip_auth_algorithm(f"{ID_CA}.{1 if keys_[0].oid == ID_PK_DH else 2}.1")
     assert default is not None
     return default, keys_[0]
 
@@ -175,7 +203,7 @@ def perform_chip_auth(
     dg14: DG14 | SecurityInfos,
     *,
     confirm: CommandAPDU = SELECT_EF_COM,
-    private_key: Callable[[ECParameters], int] | None = None,
+    private_key: Callable[[Group], int] | None = None,
 ) -> ChipAuthResult:
     """Run chip authentication over an established secure channel and re-key it.
 
@@ -190,7 +218,7 @@ def perform_chip_auth(
         return ChipAuthResult(CheckStatus.NOT_SUPPORTED, _NO_KEY, reason=picked)
     algorithm, key_info = picked
     try:
-        params, chip_point = chip_public_key(key_info)
+        params, chip_key = chip_public_key(key_info)
     except (UnsupportedDomainParameters, ValueError, TypeError) as exc:
         return ChipAuthResult(
             CheckStatus.NOT_SUPPORTED, _NO_KEY, algorithm, key_info.key_id, reason=f"DG14 key unusable: {exc}"
@@ -199,7 +227,7 @@ def perform_chip_auth(
     if channel.sm is None:
         raise AuthenticationProtocolError("chip authentication needs an established secure channel (BAC or PACE)")
     private = private_key(params) if private_key else params.random_private()
-    ephemeral, shared = _agree(params, chip_point, private)
+    ephemeral, shared = _agree(params, chip_key, private)
     kind = algorithm.kind
     key_id = key_info.key_id
 
