@@ -157,8 +157,11 @@ def test_purge_after_retention_drops_personal_data_only(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("UPDATE items SET accepted_at = ? WHERE id = ?", (time.time() - 40 * 86400, old))
     conn.commit()
+    sealed = conn.execute("SELECT payload FROM items WHERE id = ?", (old,)).fetchone()[0]
     conn.close()
     assert box.purge_accepted(dt.timedelta(days=30)) == 1
+    # the sealed payload is overwritten on disk (secure_delete + WAL checkpoint), not just unlinked
+    assert sealed[16:80] not in _all_file_bytes(path)
     old_item = box.get(old)
     assert old_item is not None and old_item.purged and old_item.state is OutboxState.ACCEPTED
     with pytest.raises(OutboxError):
