@@ -252,3 +252,33 @@ def test_migrations_match_the_models(db: Database) -> None:
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_list_filters_by_time_window(client: TestClient, db: Database) -> None:
+    import datetime as dt
+
+    token = TokenStore(db).create("tram-01")
+    client.post("/api/v1/submissions", json=_body(), headers={**_auth(token), "Idempotency-Key": "t1"})
+    now = dt.datetime.now(dt.UTC)
+    past = (now - dt.timedelta(hours=1)).isoformat()
+    future = (now + dt.timedelta(hours=1)).isoformat()
+    window = client.get(
+        "/api/v1/submissions", params={"received_from": past, "received_to": future}, headers=_auth(token)
+    )
+    assert window.json()["total"] == 1
+    later = client.get("/api/v1/submissions", params={"received_from": future}, headers=_auth(token))
+    assert later.json()["total"] == 0
+
+
+def test_cli_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'up.sqlite3'}"
+    subprocess.run([sys.executable, "-m", "procedure_backend", "db", "upgrade", "--db", url], check=True)
+    db = Database(url)
+    tables = set(inspect(db.engine).get_table_names())
+    db.dispose()
+    assert {"submissions", "api_tokens", "alembic_version"} <= tables
