@@ -165,14 +165,22 @@ class CardPace:
         password_ref: int,
         param_id: int = 13,
         rng: Callable[[int], bytes] = secrets.token_bytes,
+        *,
+        domain: ECParameters | DHParameters | None = None,
     ) -> None:
+        """``domain`` gives proprietary parameters (published in a PACEDomainParameterInfo under
+        ``param_id``); without it ``param_id`` is a standardized ID."""
         self._k = hashlib.sha1(password).digest()
         self._ref = password_ref
         self._param_id = param_id
         self._rng = rng
         # IDs 0-2 are MODP groups (PACE-DH-GM), the others EC curves (PACE-ECDH-GM).
-        self._dh: DHParameters | None = standardized_dh_parameters(param_id) if param_id in (0, 1, 2) else None
-        self._params = named_ec_parameters("brainpoolP256r1") if self._dh else standardized_parameters(param_id)
+        if domain is None:
+            domain = (
+                standardized_dh_parameters(param_id) if param_id in (0, 1, 2) else standardized_parameters(param_id)
+            )
+        self._dh: DHParameters | None = domain if isinstance(domain, DHParameters) else None
+        self._params = domain if isinstance(domain, ECParameters) else named_ec_parameters("brainpoolP256r1")
         self._reset()
         self._selected = False
         self.session: CardSession | None = None

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from asn1crypto import core
 from pace_card_harness import InMemoryCard
 
 from hardware_mocks.card_security import CardPace, card_access_bytes
 from station.readers.errors import AccessDeniedError, AuthenticationProtocolError
 from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.crypto import CipherKind
+from station.readers.icao.domain_params import (
+    ID_EC_PUBLIC_KEY,
+    STANDARDIZED_DOMAIN_PARAMETERS,
+    ec_parameters_to_asn1,
+    named_ec_parameters,
+)
 from station.readers.icao.pace import (
     PASSWORD_CAN,
     PASSWORD_MRZ,
@@ -17,7 +24,13 @@ from station.readers.icao.pace import (
     choose_pace_info,
     perform_pace,
 )
-from station.readers.icao.security_infos import PaceInfo, encode_security_infos, parse_security_infos
+from station.readers.icao.security_infos import (
+    PaceDomainParameterInfoSpec,
+    PaceInfo,
+    PaceInfoSpec,
+    encode_security_infos,
+    parse_security_infos,
+)
 from station.readers.icao.sm import SecureChannel
 
 CAN = "047064"
@@ -214,3 +227,39 @@ def test_retry_counter_warning_on_mse_continues_but_blocked_password_is_denied()
     blocked = _WarnsOnMse(0x63C0, pace=CardPace(CAN.encode(), PASSWORD_CAN))
     with pytest.raises(AccessDeniedError):
         perform_pace(SecureChannel(blocked), PacePassword.can(CAN), card_info())
+
+
+def _proprietary_card_access(param_id: int, algorithm: str, parameters: object) -> bytes:
+    pace = PaceInfoSpec({"protocol": "0.4.0.127.0.7.2.2.4.2.2", "version": 2, "parameter_id": param_id})
+    domain = PaceDomainParameterInfoSpec(
+        {
+            "protocol": "0.4.0.127.0.7.2.2.4.2",  # id-PACE-ECDH-GM
+            "domain_parameter": {"algorithm": algorithm, "parameters": parameters},
+            "parameter_id": param_id,
+        }
+    )
+    return encode_security_infos([pace, domain])
+
+
+@pytest.mark.parametrize("explicit", [True, False])
+def test_proprietary_domain_parameters_from_card_access(explicit: bool) -> None:
+    """PACEInfo with a parameter ID above 31 points at a PACEDomainParameterInfo that spells the curve out."""
+    curve = named_ec_parameters("brainpoolP224r1")
+    infos = parse_security_infos(
+        _proprietary_card_access(40, ID_EC_PUBLIC_KEY, ec_parameters_to_asn1(curve, explicit=explicit))
+    )
+    card = InMemoryCard(pace=CardPace(CAN.encode(), PASSWORD_CAN, 40, domain=curve), files={0x011E: EF_COM})
+    channel = SecureChannel(card)
+    result = perform_pace(channel, PacePassword.can(CAN), infos)
+    assert result.parameter_id == 40 and len(result.card_public_key) == 1 + 2 * 28
+    assert card.log[0].data.endswith(b"\x84\x01\x28")  # MSE:Set AT names the proprietary ID
+    assert _read_ef_com(channel) == EF_COM
+
+
+def test_domain_parameter_info_by_standardized_id_and_missing_one() -> None:
+    infos = parse_security_infos(_proprietary_card_access(33, STANDARDIZED_DOMAIN_PARAMETERS, core.Integer(12)))
+    card = InMemoryCard(pace=CardPace(CAN.encode(), PASSWORD_CAN, 33, domain=named_ec_parameters("secp256r1")))
+    assert perform_pace(SecureChannel(card), PacePassword.can(CAN), infos).parameter_id == 33
+    # a PACEInfo whose proprietary parameters are not described anywhere: BAC
+    with pytest.raises(PaceNotSupported):
+        choose_pace_info([PaceInfo("0.4.0.127.0.7.2.2.4.2.2", 2, 40, b"")])

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from asn1crypto import core, keys
+from asn1crypto import core
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from station.identity import Check, CheckStatus
@@ -27,9 +27,7 @@ from station.readers.icao.domain_params import (
     DHParameters,
     ECParameters,
     UnsupportedDomainParameters,
-    ec_parameters_from_asn1,
-    standardized_dh_parameters,
-    standardized_parameters,
+    group_from_algorithm,
 )
 from station.readers.icao.lds.dg14 import DG14
 from station.readers.icao.pace import encode_do, oid_contents, session_keys
@@ -37,7 +35,6 @@ from station.readers.icao.security_infos import (
     ID_CA,
     ID_PK_DH,
     ID_PK_ECDH,
-    STANDARDIZED_DOMAIN_PARAMETERS,
     ChipAuthAlgorithm,
     ChipAuthenticationInfo,
     ChipAuthenticationPublicKeyInfo,
@@ -59,8 +56,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SELECT_EF_COM = CommandAPDU(0x00, 0xA4, 0x02, 0x0C, b"\x01\x1e")
-_ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
-_ID_DH_PUBLIC_NUMBER = "1.2.840.10046.2.1"
 
 _PASSED = "Chip chứng minh được khóa bí mật ứng với khóa công khai trong DG14 (không phải chip sao chép)."
 _FAILED = "Chip không chứng minh được khóa trong DG14: thẻ có thể là bản sao chép."
@@ -129,32 +124,10 @@ def _agree(group: Group, chip_key: bytes, private: int) -> tuple[bytes, bytes]:
     return ours, group.shared_x(private, group.decode_point(chip_key))
 
 
-def _dh_group(parameters: bytes | None) -> DHParameters:
-    """dhpublicnumber parameters (X9.42 DomainParameters: p, g, q...)."""
-    if parameters is None:
-        raise ValueError("DH key without domain parameters")
-    domain = keys.DomainParameters.load(parameters)
-    q = domain["q"].native
-    if q is None:
-        raise UnsupportedDomainParameters("DH domain parameters without the subgroup order q")
-    return DHParameters(int(domain["p"].native), int(domain["g"].native), int(q))
-
-
 def chip_public_key(info: ChipAuthenticationPublicKeyInfo) -> tuple[Group, bytes]:
     """The chip's domain parameters and encoded public key (EC point, or the DH value padded to
     the length of p), from explicit/named parameters or a TR-03110 standardized ID."""
-    group: Group
-    if info.algorithm_oid == STANDARDIZED_DOMAIN_PARAMETERS:
-        param_id = info.standardized_parameter_id
-        if param_id is None:
-            raise ValueError("standardized domain parameters without an ID")
-        group = standardized_dh_parameters(param_id) if info.oid == ID_PK_DH else standardized_parameters(param_id)
-    elif info.algorithm_oid == _ID_EC_PUBLIC_KEY and info.parameters is not None:
-        group = ec_parameters_from_asn1(keys.ECDomainParameters.load(info.parameters))
-    elif info.algorithm_oid == _ID_DH_PUBLIC_NUMBER:
-        group = _dh_group(info.parameters)
-    else:
-        raise UnsupportedDomainParameters(f"chip-authentication key algorithm {info.algorithm_oid} is not supported")
+    group = group_from_algorithm(info.algorithm_oid, info.parameters, "DH" if info.oid == ID_PK_DH else "ECDH")
     if isinstance(group, DHParameters):
         value = info.public_key
         if value[:1] == b"\x02":  # dhpublicnumber keys are a DER INTEGER inside the BIT STRING

@@ -18,7 +18,10 @@ from ecdsa import curves as ecdsa_curves
 from ecdsa.ellipticcurve import INFINITY, CurveFp, PointJacobi
 
 __all__ = [
+    "ID_DH_PUBLIC_NUMBER",
+    "ID_EC_PUBLIC_KEY",
     "STANDARDIZED_DH",
+    "STANDARDIZED_DOMAIN_PARAMETERS",
     "STANDARDIZED_EC_IDS",
     "DHParameters",
     "ECParameters",
@@ -26,6 +29,7 @@ __all__ = [
     "UnsupportedDomainParameters",
     "ec_parameters_from_asn1",
     "ec_parameters_to_asn1",
+    "group_from_algorithm",
     "named_ec_parameters",
     "standardized_dh_parameters",
     "standardized_parameters",
@@ -391,3 +395,31 @@ def standardized_dh_parameters(param_id: int) -> DHParameters:
         return STANDARDIZED_DH[param_id]
     except KeyError:
         raise UnsupportedDomainParameters(f"standardized DH parameter ID {param_id} does not exist") from None
+
+
+# -- domain parameters named by an AlgorithmIdentifier ---------------------------------------------
+
+ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+ID_DH_PUBLIC_NUMBER = "1.2.840.10046.2.1"
+STANDARDIZED_DOMAIN_PARAMETERS = "0.4.0.127.0.7.1.2"  # TR-03110: parameters are an INTEGER ID
+
+
+def group_from_algorithm(algorithm_oid: str, parameters: bytes | None, agreement: str) -> ECParameters | DHParameters:
+    """Domain parameters from an AlgorithmIdentifier (PACE/CA domain parameter infos, DG14 keys):
+    explicit or named EC parameters, X9.42 DH parameters, or a standardized parameter ID."""
+    if algorithm_oid == STANDARDIZED_DOMAIN_PARAMETERS:
+        if parameters is None:
+            raise ValueError("standardized domain parameters without an ID")
+        param_id = int(core.Integer.load(parameters).native)
+        return standardized_dh_parameters(param_id) if agreement == "DH" else standardized_parameters(param_id)
+    if parameters is None:
+        raise ValueError(f"algorithm {algorithm_oid} without domain parameters")
+    if algorithm_oid == ID_EC_PUBLIC_KEY:
+        return ec_parameters_from_asn1(keys.ECDomainParameters.load(parameters))
+    if algorithm_oid == ID_DH_PUBLIC_NUMBER:
+        domain = keys.DomainParameters.load(parameters)
+        q = domain["q"].native
+        if q is None:
+            raise UnsupportedDomainParameters("DH domain parameters without the subgroup order q")
+        return DHParameters(int(domain["p"].native), int(domain["g"].native), int(q))
+    raise UnsupportedDomainParameters(f"domain parameters of algorithm {algorithm_oid} are not supported")

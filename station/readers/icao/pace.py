@@ -25,6 +25,7 @@ from station.readers.icao.domain_params import (
     ECParameters,
     Point,
     UnsupportedDomainParameters,
+    group_from_algorithm,
     standardized_dh_parameters,
     standardized_parameters,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "map_generic",
     "mse_set_at_pace",
     "oid_contents",
+    "pace_domain",
     "pace_group",
     "parse_dos",
     "perform_pace",
@@ -230,7 +232,7 @@ class PaceResult:
     """What PACE established. ``card_public_key`` is PK_IC (its x-coordinate is ID_IC for EAC)."""
 
     algorithm: PaceAlgorithm
-    parameter_id: int
+    parameter_id: int | None
     ks_enc: bytes = field(repr=False)
     ks_mac: bytes = field(repr=False)
     card_public_key: bytes
@@ -244,25 +246,47 @@ class PaceResult:
 # -- the flow ------------------------------------------------------------------------------------
 
 
+def pace_domain(info: PaceInfo, infos: SecurityInfos | None = None) -> Group:
+    """The PACE domain: a standardized ID (0-31) from the table, anything else (or no ID) from the
+    matching PACEDomainParameterInfo in ``infos``."""
+    algorithm = info.algorithm
+    if algorithm is None:
+        raise UnsupportedDomainParameters(f"PACE protocol {info.oid} is not supported")
+    param_id = info.parameter_id
+    if param_id is not None and param_id < 32:
+        return pace_group(algorithm.agreement, param_id)
+    family = info.oid.rsplit(".", 1)[0]
+    candidates = [d for d in (infos.pace_domain_parameter_infos if infos else []) if d.oid == family]
+    matching = [d for d in candidates if d.parameter_id == param_id or (param_id is None and len(candidates) == 1)]
+    if not matching:
+        raise UnsupportedDomainParameters(f"no PACEDomainParameterInfo for parameter ID {param_id}")
+    domain = matching[0]
+    try:
+        return group_from_algorithm(domain.algorithm_oid, domain.parameters, algorithm.agreement)
+    except ValueError as exc:
+        raise UnsupportedDomainParameters(f"PACE domain parameters unusable: {exc}") from exc
+
+
 def choose_pace_info(infos: SecurityInfos | Sequence[PaceInfo]) -> PaceInfo:
-    """The first PACEInfo this station can run: Generic Mapping (ECDH or DH) on standardized parameters.
+    """The first PACEInfo this station can run: Generic Mapping (ECDH or DH) on standardized
+    parameters, or on proprietary ones described by a PACEDomainParameterInfo in ``infos``.
 
     ECDH is preferred when the chip offers both (smaller, faster, what CCCDs use).
     """
+    security_infos = infos if isinstance(infos, SecurityInfos) else None
     candidates = infos.pace_infos if isinstance(infos, SecurityInfos) else list(infos)
     usable: list[PaceInfo] = []
     for info in candidates:
-        algorithm = info.algorithm
-        if algorithm is None or algorithm.mapping != "GM" or info.parameter_id is None:
+        if info.algorithm is None or info.algorithm.mapping != "GM":
             continue
         try:
-            pace_group(algorithm.agreement, info.parameter_id)
+            pace_domain(info, security_infos)
         except UnsupportedDomainParameters:
             continue
         usable.append(info)
     usable.sort(key=lambda i: i.algorithm is None or i.algorithm.agreement != "ECDH")
     if not usable:
-        raise PaceNotSupported("no PACEInfo with Generic Mapping on standardized parameters")
+        raise PaceNotSupported("no PACEInfo with Generic Mapping on parameters this station knows")
     return usable[0]
 
 
@@ -312,14 +336,13 @@ def perform_pace(
     tests inject the G.1 values through it. Raises :class:`PaceNotSupported` (fall back to
     BAC), :class:`AccessDeniedError` (wrong CAN/MRZ) or :class:`AuthenticationProtocolError`.
     """
+    security_infos = info if isinstance(info, SecurityInfos) else None
     pace_info = choose_pace_info(info) if isinstance(info, SecurityInfos) else info
     algorithm = pace_info.algorithm
     if algorithm is None or algorithm.mapping != "GM":
         raise PaceNotSupported(f"PACE protocol {pace_info.oid} is not supported")
-    if pace_info.parameter_id is None:
-        raise PaceNotSupported("PACEInfo without a standardized parameter ID")
     try:
-        params = pace_group(algorithm.agreement, pace_info.parameter_id)
+        params = pace_domain(pace_info, security_infos)
     except UnsupportedDomainParameters as exc:
         raise PaceNotSupported(str(exc)) from exc
     draw: Callable[[Group], int] = private_key or (lambda group: group.random_private())
@@ -360,5 +383,5 @@ def perform_pace(
 
     sm = SecureMessaging(kind, ks_enc, ks_mac, 0)
     channel.sm = sm
-    log.info("PACE established (%s, parameter ID %d)", kind.value, pace_info.parameter_id)
+    log.info("PACE established (%s, parameter ID %s)", kind.value, pace_info.parameter_id)
     return PaceResult(algorithm, pace_info.parameter_id, ks_enc, ks_mac, pk_ic_bytes, sm)

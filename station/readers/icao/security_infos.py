@@ -15,6 +15,7 @@ from asn1crypto import core, keys
 
 from station.readers.errors import MalformedDataError
 from station.readers.icao.crypto import CipherKind
+from station.readers.icao.domain_params import STANDARDIZED_DOMAIN_PARAMETERS
 
 __all__ = [
     "ID_AA",
@@ -51,7 +52,6 @@ ID_TA = f"{_BSI}.2"
 ID_CA = f"{_BSI}.3"
 ID_PACE = f"{_BSI}.4"
 ID_AA = "2.23.136.1.1.5"
-STANDARDIZED_DOMAIN_PARAMETERS = "0.4.0.127.0.7.1.2"
 
 # Last arc of the PACE / CA OIDs -> cipher family (9303-11 §9.2.1, §9.2.5).
 _CIPHERS = {1: CipherKind.DES3, 2: CipherKind.AES128, 3: CipherKind.AES192, 4: CipherKind.AES256}
