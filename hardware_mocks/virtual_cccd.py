@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from hardware_mocks.card_sm import CardSecureMessaging, CardSMError, encode_tlv, iter_tlvs
+from hardware_mocks.vpcd import CardRemoved, LinkModel, VpcdCard
 from station.identity import Identity
 from station.readers.icao.apdu import CommandAPDU, ResponseAPDU
 from station.readers.icao.crypto import (
@@ -84,10 +85,6 @@ EXTENDED_MAX = 65536
 def dg_fid(number: int) -> int:
     """LDS1 file identifier of data group ``number`` (DG1 = 0101 ... DG16 = 0110)."""
     return 0x0100 + number
-
-
-class CardRemoved(Exception):
-    """Raised out of :meth:`VirtualCCCD.handle_apdu` when the card is "pulled" by a fault."""
 
 
 @dataclass
@@ -263,8 +260,9 @@ class VirtualCCCD:
             self.apdu_count += 1
             if self.faults.remove_at_apdu is not None and self.apdu_count >= self.faults.remove_at_apdu:
                 self.faults.remove_at_apdu = None
+                count = self.apdu_count
                 self.power_on()
-                raise CardRemoved(f"card pulled at APDU {self.apdu_count}")
+                raise CardRemoved(f"card pulled at APDU {count}")
             response = self._handle(raw)
             if self._pending_sm is not None:
                 self.sm, self._pending_sm = self._pending_sm, None
@@ -549,7 +547,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from hardware_mocks import lds_builder
-    from hardware_mocks.vpcd import LinkModel, VpcdCard
 
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
@@ -587,4 +584,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run the copy imported under its package name, so its classes are the ones other modules see.
+    from hardware_mocks.virtual_cccd import main as _main
+
+    raise SystemExit(_main())

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "CardLike", "LinkModel", "VpcdCard"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "CardLike", "CardRemoved", "LinkModel", "VpcdCard"]
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 35963
 
 _POWER_OFF, _POWER_ON, _RESET, _GET_ATR = 0, 1, 2, 4
+
+
+class CardRemoved(Exception):
+    """Raised by a card's ``handle_apdu`` to leave the field (a fault): the client drops the connection."""
 
 
 class CardLike(Protocol):
@@ -182,8 +186,6 @@ class VpcdCard:
                 self._stop.wait(self.retry_interval)
 
     def _serve(self, sock: socket.socket) -> None:
-        from hardware_mocks.virtual_cccd import CardRemoved
-
         while not self._stop.is_set():
             message = _recv_message(sock)
             if message is None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from smartcard.CardConnection import CardConnection
@@ -13,6 +17,7 @@ from smartcard.System import readers
 
 from hardware_mocks.virtual_cccd import VirtualCCCD
 from hardware_mocks.vpcd import VpcdCard
+from station.identity import Identity
 
 H = bytes.fromhex
 
@@ -107,3 +112,30 @@ def test_pull_at_apdu_then_fresh_insertion(running_card: VpcdCard, card: Virtual
     assert tx2(H("00A4020C02011E")) == H("9000")
     assert running_card.connections >= 2
     conn2.disconnect()
+
+
+def test_cli_card_pulled_then_back(
+    tmp_path: Path, sample_identity: Identity, pcscd: None, vpcd_port: int, vpcd_reader: str
+) -> None:
+    """``python -m hardware_mocks.virtual_cccd`` as a separate process, with the pull fault."""
+    identity_file = tmp_path / "person.json"
+    identity_file.write_text(sample_identity.to_json(), encoding="utf-8")
+    command = [sys.executable, "-m", "hardware_mocks.virtual_cccd", "--identity", str(identity_file)]
+    command += ["--port", str(vpcd_port), "--pki-dir", str(tmp_path / "pki"), "--remove-at-apdu", "3"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        conn = _connect(vpcd_reader, timeout=30)  # SELECT: APDU 1
+        tx = _tx(conn)
+        assert tx(H("00A4020C02011E")) == H("9000")  # APDU 2
+        with pytest.raises(CardConnectionException):
+            tx(H("00A4020C02011E"))  # APDU 3: pulled
+        conn2 = _connect(vpcd_reader)  # back as a fresh insertion
+        assert _tx(conn2)(H("00A4020C02011E")) == H("9000")
+        assert _tx(conn2)(H("00B0000004")) == H("6982")
+        conn2.disconnect()
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "********7064" in out and sample_identity.id_number not in out + err
