@@ -121,6 +121,12 @@ def test_ecdsa_der_signature_and_curve_cryptography_lacks(ec_key: ec.EllipticCur
     encoded = b"\x04" + sk.get_verifying_key().to_string()
     assert verify_ecdsa(p320, encoded, challenge, plain, ["sha1", "sha256"]) == "sha256"
     assert verify_ecdsa(p320, encoded, b"\x00" * 8, plain, ["sha256"]) is None
+    # explicit parameters that name no curve (here: another generator) are verified as given
+    custom = named_ec_parameters("brainpoolP256r1").with_generator(named_ec_parameters("brainpoolP256r1").generator * 2)
+    custom_key = ecdsa.SigningKey.generate(curve=ecdsa.curves.Curve("custom", custom.curve, custom.generator, None))
+    signed = custom_key.sign(challenge, hashfunc=hashlib.sha256)
+    custom_point = b"\x04" + custom_key.get_verifying_key().to_string()
+    assert verify_ecdsa(custom, custom_point, challenge, signed, ["sha256"]) == "sha256"
 
 
 def test_challenge_is_fresh_per_call(rsa_key: rsa.RSAPrivateKey) -> None:

@@ -140,10 +140,8 @@ def verify_rsa_9796_2(public_key: rsa.RSAPublicKey, challenge: bytes, signature:
 
 
 def _ecdsa_curve(params: ECParameters) -> ecdsa.curves.Curve:
-    for curve in ecdsa.curves.curves:
-        if curve.name and params.name and curve.curve == params.curve and curve.order == params.order:
-            return curve
-    raise UnsupportedDomainParameters("curve without a name cannot verify ECDSA")
+    """The ``ecdsa`` package's view of the parameters (explicit curves DG15 may carry included)."""
+    return ecdsa.curves.Curve(params.name or "explicit", params.curve, params.generator, None)
 
 
 def verify_ecdsa(
