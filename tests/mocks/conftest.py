@@ -179,7 +179,7 @@ def sample_identity() -> Identity:
 
 
 @pytest.fixture(scope="session")
-def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> object:
+def mock_pki(tmp_path_factory: pytest.TempPathFactory) -> object:
     """One test PKI for the session (generating keys is the slow part of personalisation)."""
     from hardware_mocks import pki
 
@@ -187,8 +187,8 @@ def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> object:
 
 
 @pytest.fixture
-def card(sample_identity: Identity, pki_dir: object) -> VirtualCCCD:
-    return VirtualCCCD.from_identity(sample_identity, pki=pki_dir)
+def card(sample_identity: Identity, mock_pki: object) -> VirtualCCCD:
+    return VirtualCCCD.from_identity(sample_identity, pki=mock_pki)
 
 
 @pytest.fixture

@@ -95,8 +95,8 @@ def test_unauthenticated_card(card: VirtualCCCD) -> None:
     assert card.handle_apdu(H("0022C1A40F800A04007F00070202040202830102")) == H("6982")
 
 
-def test_security_protocols_can_be_left_out(sample_identity: Identity, pki_dir: object) -> None:
-    card = VirtualCCCD.from_identity(sample_identity, pki=pki_dir, security_protocols=False)
+def test_security_protocols_can_be_left_out(sample_identity: Identity, mock_pki: object) -> None:
+    card = VirtualCCCD.from_identity(sample_identity, pki=mock_pki, security_protocols=False)
     for ins in (0x22, 0x86, 0x88):
         assert card.handle_apdu(bytes((0x00, ins, 0x00, 0x00, 0x00))) == H("6D00")
 
@@ -234,8 +234,8 @@ def test_remove_at_apdu_fires_once(card: VirtualCCCD) -> None:
     assert card.handle_apdu(H("00A4040C07A0000002471001")) == H("9000")
 
 
-def test_corrupt_dg_breaks_only_its_hash(sample_identity: Identity, pki_dir: object) -> None:
-    card = VirtualCCCD.from_identity(sample_identity, pki=pki_dir, faults=CardFaults(corrupt_dg=13))
+def test_corrupt_dg_breaks_only_its_hash(sample_identity: Identity, mock_pki: object) -> None:
+    card = VirtualCCCD.from_identity(sample_identity, pki=mock_pki, faults=CardFaults(corrupt_dg=13))
     sod = card.file_content(0x011D) or b""
     dg13 = card.file_content(0x010D) or b""
     dg1 = card.file_content(0x0101) or b""
@@ -247,10 +247,10 @@ def test_corrupt_dg_breaks_only_its_hash(sample_identity: Identity, pki_dir: obj
     assert len(original) == len(dg13) and sum(a != b for a, b in zip(original, dg13, strict=True)) == 1
 
 
-def test_corrupt_dg1_keeps_its_check_digits(sample_identity: Identity, pki_dir: object) -> None:
+def test_corrupt_dg1_keeps_its_check_digits(sample_identity: Identity, mock_pki: object) -> None:
     from station.readers.mrz import parse_td1
 
-    card = VirtualCCCD.from_identity(sample_identity, pki=pki_dir, faults=CardFaults(corrupt_dg=1))
+    card = VirtualCCCD.from_identity(sample_identity, pki=mock_pki, faults=CardFaults(corrupt_dg=1))
     served = card.file_content(0x0101) or b""
     assert hashlib.sha256(served).digest() not in (card.file_content(0x011D) or b"")
     td1 = parse_td1(served[5:].decode("ascii"))
