@@ -13,6 +13,7 @@ payload: a wrong reading is worse than none.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -44,6 +45,7 @@ __all__ = [
     "QrPipeline",
     "Stage",
     "default_stages",
+    "make_qt_camera_reader",
     "open_source",
 ]
 
@@ -393,3 +395,37 @@ class CameraWorker:
         self.stats.errors.append(type(error).__name__)
         if self._on_error is not None:
             self._on_error(error)
+
+
+def make_qt_camera_reader(source: int | str | FrameSource, *, workers: int = 2, parent: Any = None) -> Any:
+    """A QObject around :class:`CameraWorker` for the Qt UI: signals arrive on the GUI thread.
+
+    Signals: ``payloadRead(PayloadEvent)``, ``failed(ReaderError)``, ``finished()``; methods
+    ``start()``/``stop()``. Qt queues the worker threads' emissions to the receiver's thread, so
+    slots never run on a decode thread. Built lazily so importing this module does not need Qt.
+    """
+    from PySide6.QtCore import QObject, Signal
+
+    class QtCameraReader(QObject):
+        payloadRead = Signal(object)
+        failed = Signal(object)
+        finished = Signal()
+
+        def __init__(self) -> None:
+            super().__init__(parent)
+            self.worker = CameraWorker(
+                source,
+                self.payloadRead.emit,
+                on_error=self.failed.emit,
+                on_finished=self.finished.emit,
+                workers=workers,
+            )
+
+        def start(self) -> None:
+            with contextlib.suppress(ReaderError):  # already reported through ``failed``
+                self.worker.start()
+
+        def stop(self) -> None:
+            self.worker.stop()
+
+    return QtCameraReader()

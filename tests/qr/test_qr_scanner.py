@@ -208,3 +208,30 @@ def test_filter_installed_on_the_application(qtbot: QtBot) -> None:
     finally:
         app.removeEventFilter(flt)
     assert len(results) == 1 and results[0].payload is not None
+
+
+def test_qt_camera_reader_delivers_on_the_gui_thread(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QThread
+
+    from hardware_mocks.qr_image import card_frame
+    from hardware_mocks.virtual_webcam import VirtualWebcam
+    from station.readers.camera import PayloadEvent, make_qt_camera_reader
+
+    reader = make_qt_camera_reader(VirtualWebcam([card_frame(PAYLOAD, rng=1)], fps=30), workers=1)
+    threads: list[object] = []
+    events: list[PayloadEvent] = []
+
+    def on_payload(event: PayloadEvent) -> None:
+        threads.append(QThread.currentThread())
+        events.append(event)
+
+    reader.payloadRead.connect(on_payload)
+    with qtbot.waitSignal(reader.finished, timeout=30000):
+        reader.start()
+    qtbot.waitUntil(lambda: len(events) == 1, timeout=5000)
+    assert events[0].text == PAYLOAD
+    assert threads == [reader.thread()]
+    failing = make_qt_camera_reader("/nonexistent.mp4")
+    with qtbot.waitSignal(failing.failed, timeout=5000) as blocker:
+        failing.start()
+    assert "camera" in type(blocker.args[0]).__name__.lower()
