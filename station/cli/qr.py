@@ -48,12 +48,17 @@ def _print_identity(payload: QrPayload, *, as_json: bool, name: str | None = Non
     for field, label in FIELD_LABELS.items():
         value = getattr(identity, field, None)
         if value:
-            print(f"  {label}: {value}")
+            print(f"  {label}: {_vn_date(value) if field.startswith('date_') else value}")
     if payload.cancelled_numbers:
         print(f"  {FIELD_LABELS['cancelled_numbers']}: {', '.join(payload.cancelled_numbers)}")
     if payload.extra_fields:
         print(f"  Trường khác: {' | '.join(payload.extra_fields)}")
     print(f"  Mẫu mã QR: {payload.layout.value}; CAN: {identity.can}", flush=True)
+
+
+def _vn_date(iso: str) -> str:
+    """ISO (possibly year-only or year-month) → the dd/mm/yyyy a clerk reads on the card."""
+    return "/".join(reversed(iso.split("-")))
 
 
 def _error(name: str, message: str) -> None:
@@ -72,8 +77,12 @@ def _decode(args: argparse.Namespace) -> int:
         name = str(path)
         try:
             image = cv2.imdecode(np.fromfile(str(path), dtype=np.uint8), cv2.IMREAD_COLOR)
-        except OSError as exc:
-            _error(name, f"không mở được tệp ({exc.strerror or type(exc).__name__})")
+        except FileNotFoundError:
+            _error(name, "không có tệp này")
+            status = EXIT_FAILED
+            continue
+        except OSError:
+            _error(name, "không mở được tệp (kiểm tra quyền đọc)")
             status = EXIT_FAILED
             continue
         if image is None:

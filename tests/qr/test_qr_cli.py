@@ -40,6 +40,7 @@ def test_decode_images_json_and_errors(tmp_path: Path, capsys: pytest.CaptureFix
     for path, line in zip([other, bad_date, not_image, missing], errors, strict=True):
         assert line.startswith(f"{path}: lỗi:")
     assert "Ngày, tháng, năm sinh" in errors[1]
+    assert errors[3].endswith("không có tệp này")
 
 
 def test_decode_human_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,6 +49,7 @@ def test_decode_human_output(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["qr", "decode", str(image)]) == 0
     out = capsys.readouterr().out
     assert "Họ, chữ đệm và tên: Đặng Văn Thế" in out and "CAN: 004321" in out and "can-cuoc-2024" in out
+    assert "Ngày, tháng, năm sinh: 12/11/2003" in out
 
 
 def test_parse_text_and_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
