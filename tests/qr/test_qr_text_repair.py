@@ -91,3 +91,27 @@ def test_every_toned_vowel_is_a_letter() -> None:
         for tone in ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
             assert is_vietnamese_text(unicodedata.normalize("NFC", vowel + tone).upper())
     assert not is_vietnamese_text(unicodedata.normalize("NFC", "e\u0301\u0300"))  # two tones
+
+
+def test_real_zbar_text_mode_output_is_repaired_never_wrong() -> None:
+    """zbar's own encoding guess (its default text mode), on synthetic names: repaired or exact."""
+    from pyzbar import pyzbar
+
+    from hardware_mocks.qr_image import render_qr
+
+    names = [
+        f"{a} {b} {c}"
+        for a in ("Huỳnh", "Lê", "Võ", "Đặng", "Trần")
+        for b in ("Văn", "Thị")
+        for c in ("Đức", "Tuyết", "Hậu", "Lơ", "Ước")
+    ]
+    repaired = 0
+    for name in names:
+        data = pyzbar.decode(render_qr(name, module_px=3))[0].data
+        try:
+            as_utf8 = data.decode("utf-8")
+        except UnicodeDecodeError:
+            as_utf8 = None
+        assert decode_qr_bytes(data) == name
+        repaired += as_utf8 != name
+    assert repaired >= 5  # the zbar bug did happen on some of them
