@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from station.identity import Check, CheckStatus, Identity, Source, Verification
 from station.readers.errors import (
-    AccessDeniedError,
+    AccessKeyMissingError,
     AuthenticationProtocolError,
     CardProtocolError,
     MalformedDataError,
@@ -230,9 +230,7 @@ class ChipSession:
                 self._protocol = AccessProtocol.PACE
                 return
         if self._key.mrz_information is None:
-            raise AccessDeniedError(
-                "the card offers only BAC and no MRZ data was given",
-            )
+            raise AccessKeyMissingError("the card offers only BAC and no MRZ data was given")
         self._channel.sm = None
         self._select_applet()
         perform_bac(self._channel, self._key.mrz_information)
@@ -303,29 +301,44 @@ class ChipSession:
         if dg14_raw is None:
             ca = Check.not_supported("Thẻ không có DG14: không xác thực chip được.")
         else:
-            self._dg14 = parse_dg14(dg14_raw)
-            result = perform_chip_auth(self._channel, self._dg14)
-            ca = result.check
-            if result.passed:
-                self._chip_auth_passed = True
-            elif result.status is CheckStatus.FAILED:
-                log.warning("chip authentication failed: %s", result.reason)
-                # The old session is gone with the failed protocol: reopen it to finish reading.
-                self._reauthenticate()
+            ca = self._chip_auth(dg14_raw)
         verification = verification.with_check("chip_authentication", ca)
 
         dg15_raw = read_dg(15)
         if dg15_raw is None:
             aa = Check.not_supported("Thẻ không có DG15: không xác thực chủ động được.")
         else:
-            aa_info = self._dg14.active_authentication_info if self._dg14 is not None else None
-            aa_result = perform_active_auth(self._channel, parse_dg15(dg15_raw), aa_info)
-            if aa_result.status is CheckStatus.FAILED:
-                log.warning("active authentication failed: %s", aa_result.reason)
-            if self._channel.broken:
-                self._reauthenticate()
-            aa = aa_result.check
+            aa = self._active_auth(dg15_raw)
         return verification.with_check("active_authentication", aa)
+
+    def _chip_auth(self, dg14_raw: bytes) -> Check:
+        try:
+            self._dg14 = parse_dg14(dg14_raw)
+        except MalformedDataError as exc:
+            log.warning("DG14 does not parse: %s", exc)
+            return Check.failed("DG14 hỏng, không đọc được khóa xác thực chip: thẻ có thể bị làm giả.")
+        result = perform_chip_auth(self._channel, self._dg14)
+        if result.passed:
+            self._chip_auth_passed = True
+        elif result.status is CheckStatus.FAILED:
+            log.warning("chip authentication failed: %s", result.reason)
+            # The old session is gone with the failed protocol: reopen it to finish reading.
+            self._reauthenticate()
+        return result.check
+
+    def _active_auth(self, dg15_raw: bytes) -> Check:
+        try:
+            dg15 = parse_dg15(dg15_raw)
+        except MalformedDataError as exc:
+            log.warning("DG15 does not parse: %s", exc)
+            return Check.failed("DG15 hỏng, không đọc được khóa xác thực chủ động: thẻ có thể bị làm giả.")
+        aa_info = self._dg14.active_authentication_info if self._dg14 is not None else None
+        result = perform_active_auth(self._channel, dg15, aa_info)
+        if result.status is CheckStatus.FAILED:
+            log.warning("active authentication failed: %s", result.reason)
+        if self._channel.broken:
+            self._reauthenticate()
+        return result.check
 
     def _passive(self, sod: bytes | None, groups: dict[int, bytes], verification: Verification) -> Verification:
         if sod is None:

@@ -41,6 +41,14 @@ class AccessDeniedError(ReaderError):
     )
 
 
+class AccessKeyMissingError(AccessDeniedError):
+    """The card offers only BAC, and BAC needs the date of birth and expiry, which were not given."""
+
+    clerk_message = (
+        "Thẻ này chỉ mở bằng BAC: cần nhập thêm ngày sinh và ngày hết hạn của thẻ (hoặc quét mã QR trên thẻ)."
+    )
+
+
 class CardProtocolError(ReaderError):
     """The card answered something the protocol does not allow."""
 

@@ -273,8 +273,10 @@ class PcscCard:
             self._context.release()
 
     def _drop(self) -> None:
+        # Reset on the way out: the chip forgets our secure-messaging session, so no other
+        # process sharing the reader can ride on it.
         if self._card is not None:
-            scard.SCardDisconnect(self._card, scard.SCARD_LEAVE_CARD)
+            scard.SCardDisconnect(self._card, scard.SCARD_RESET_CARD)
             self._card = None
 
     def __enter__(self) -> PcscCard:
@@ -290,7 +292,9 @@ class PcscCard:
         """Send one command; chain GET RESPONSE on 61xx and resend on 6Cxx."""
         with self._lock:
             response = self._exchange(command.to_bytes())
-            if response.sw1 == 0x6C and command.le is not None:
+            # 6Cxx is answered here only for plain commands: re-sending a protected one would
+            # replay its MAC, so there the secure-messaging layer must rebuild it with the new Le.
+            if response.sw1 == 0x6C and command.le is not None and not command.cla & 0x0C:
                 resend = dataclasses.replace(command, le=response.sw2 or 256)
                 response = self._exchange(resend.to_bytes())
             data = bytearray(response.data)

@@ -125,9 +125,14 @@ def test_6282_without_data_steps_down_to_160() -> None:
 
 
 def test_no_block_size_accepted_raises() -> None:
-    card = FileCard({0x0102: DG2}, limit=100, failure="6700")
+    card = FileCard({0x0102: DG2}, limit=50, failure="6700")
     with pytest.raises(StatusWordError):
         FileReader(card).read(0x0102)
+
+
+def test_a_card_limited_to_128_bytes_still_reads() -> None:
+    card = FileCard({0x0102: DG2}, limit=128, failure="6700")
+    assert FileReader(card).read(0x0102) == DG2
 
 
 def test_sm_error_reauthenticates_reselects_and_steps_down() -> None:

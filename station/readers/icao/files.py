@@ -2,7 +2,7 @@
 
 Cards and readers disagree on how much one READ BINARY may return, and a wrong guess can
 cost the secure-messaging session. So one :class:`FileReader` per card session learns it:
-extended length first (when the link carries more than 256 bytes), then 256, 223, 192, 160,
+extended length first (when the link carries more than 256 bytes), then 256, 223, 192, 160, 128, 64,
 stepping down on 6700 / 6Cxx / 6282-without-data / an SM error, and keeping what worked for
 the following files. After an SM error the card has dropped the session: the reader calls
 the session's ``reauthenticate`` callback, selects the file again and goes on where it was.
@@ -36,7 +36,7 @@ EF_CARD_ACCESS = 0x011C
 EF_COM = 0x011E
 EF_SOD = 0x011D
 
-SHORT_LE_STEPS: tuple[int, ...] = (256, 223, 192, 160)
+SHORT_LE_STEPS: tuple[int, ...] = (256, 223, 192, 160, 128, 64)
 _HEADER_PROBE = 8  # LDS tags take ≤ 2 bytes, lengths ≤ 5: 8 bytes always hold the header
 _SM_RESERVE = 64  # room for DO'87'/'99'/'8E' around the data in an extended response
 _MAX_B0_OFFSET = 0x7FFF
