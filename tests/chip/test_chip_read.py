@@ -17,7 +17,7 @@ import pytest
 from hardware_mocks.virtual_cccd import CardFaults
 from hardware_mocks.vpcd import VpcdCard
 from station.cli import main as station_main
-from station.identity import CheckStatus, Identity
+from station.identity import Identity
 from station.readers.chip import AccessKey, AccessProtocol, ChipSession, ReadProgress
 from station.readers.errors import AccessDeniedError, CardRemovedError, ReaderError
 from station.readers.pcsc import PcscCard
