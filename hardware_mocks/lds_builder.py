@@ -244,8 +244,15 @@ def personalise(
     pki: Any | None = None,
     *,
     pki_directory: Path | None = None,
+    forge_sod: bool = False,
+    clone: bool = False,
 ) -> Personalisation:
-    """Build all files of a card for ``identity``; EF.SOD is signed with the test PKI's DS key."""
+    """Build all files of a card for ``identity``; EF.SOD is signed with the test PKI's DS key.
+
+    ``forge_sod`` signs with the forger's Document Signer (its CSCA is in no master list), as a
+    card made outside the issuing authority would be. ``clone`` gives the chip other private keys
+    than DG14/DG15 publish, as a copy of a genuine card's files onto a blank chip would.
+    """
     mrz = td1_mrz(identity)
     dgs: dict[int, bytes] = {
         1: build_dg1(mrz),
@@ -257,9 +264,12 @@ def personalise(
     aa_key = card_security.generate_aa_rsa_key(1024)
     dgs[14] = card_security.build_dg14(chip_auth_key)
     dgs[15] = card_security.build_dg15(aa_key.public_key())
+    if clone:
+        chip_auth_key = card_security.generate_chip_auth_key()
+        aa_key = card_security.generate_aa_rsa_key(1024)
     files = {0x0100 + n: content for n, content in dgs.items()}
     files[0x011E] = build_com()
-    sod = _sign(dgs, pki, pki_directory)
+    sod = _sign(dgs, pki, pki_directory, forged=forge_sod)
     if sod is not None:
         files[0x011D] = sod
     return Personalisation(
@@ -273,7 +283,7 @@ def personalise(
     )
 
 
-def _sign(dgs: dict[int, bytes], pki: Any | None, directory: Path | None) -> bytes | None:
+def _sign(dgs: dict[int, bytes], pki: Any | None, directory: Path | None, *, forged: bool = False) -> bytes | None:
     try:
         from hardware_mocks import pki as test_pki
     except ImportError:
@@ -281,5 +291,8 @@ def _sign(dgs: dict[int, bytes], pki: Any | None, directory: Path | None) -> byt
         return None
     if pki is None:
         pki = test_pki.load_or_create(directory)
+    if forged:
+        forged_sod: bytes = test_pki.build_sod(dgs, pki.forger_ds_key, pki.forger_ds_cert)
+        return forged_sod
     sod: bytes = test_pki.build_sod(dgs, pki.ds_key, pki.ds_cert)
     return sod

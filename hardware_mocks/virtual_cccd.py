@@ -465,6 +465,9 @@ class VirtualCCCD:
         rng: Callable[[int], bytes] = os.urandom,
         pki_directory: Path | None = None,
         security_protocols: bool = True,
+        pace: bool = True,
+        forge_sod: bool = False,
+        clone: bool = False,
     ) -> VirtualCCCD:
         """Personalise a card for ``identity``: DG1/DG2/DG13/COM, DG14/DG15, CardAccess and a signed SOD.
 
@@ -472,14 +475,18 @@ class VirtualCCCD:
         (from ``pki_directory`` or its default cache). ``security_protocols`` installs
         ``card_security``'s PACE / chip authentication / active authentication handlers, as on a
         real CCCD; without them INS 22/86/88 answer 6D00 and only BAC opens the card.
+        ``pace=False`` is an older card: no EF.CardAccess and no PACE, but chip and active
+        authentication still there. ``forge_sod`` and ``clone``: see ``lds_builder.personalise``.
         """
         from hardware_mocks import lds_builder
 
-        personal = lds_builder.personalise(identity, face_jpeg, pki, pki_directory=pki_directory)
+        personal = lds_builder.personalise(
+            identity, face_jpeg, pki, pki_directory=pki_directory, forge_sod=forge_sod, clone=clone
+        )
         card = cls(
             personal.files,
             personal.mrz_information,
-            card_access=personal.card_access,
+            card_access=personal.card_access if pace else None,
             can=identity.can,
             faults=faults,
             rng=rng,
@@ -489,7 +496,7 @@ class VirtualCCCD:
         if security_protocols:
             from hardware_mocks.card_security import CardSecurityHandlers
 
-            CardSecurityHandlers().install(card)
+            CardSecurityHandlers(pace_refusal=None if pace else SW_WRONG_DATA).install(card)
         return card
 
 
@@ -539,7 +546,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-le-sw", choices=["6700", "6C"], default="6700", help="status for --max-le")
     parser.add_argument("--no-extended-length", action="store_true")
     parser.add_argument("--refuse-pace", action="store_true", help="answer 6982 to PACE (readers fall back to BAC)")
-    parser.add_argument("--bac-only", action="store_true", help="no PACE / chip / active authentication (6D00)")
+    parser.add_argument("--bac-only", action="store_true", help="an older card: no EF.CardAccess, no PACE")
+    parser.add_argument("--no-security-protocols", action="store_true", help="no PACE, CA or AA at all (6D00)")
+    parser.add_argument("--forge-sod", action="store_true", help="sign EF.SOD with a DS whose CSCA is in no list")
+    parser.add_argument("--clone", action="store_true", help="chip keys do not match DG14/DG15 (a copied card)")
     parser.add_argument("--print-mrz", action="store_true", help="print the MRZ and exit")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -568,7 +578,14 @@ def main(argv: list[str] | None = None) -> int:
         refuse_pace=args.refuse_pace,
     )
     card = VirtualCCCD.from_identity(
-        identity, face, faults=faults, pki_directory=args.pki_dir, security_protocols=not args.bac_only
+        identity,
+        face,
+        faults=faults,
+        pki_directory=args.pki_dir,
+        security_protocols=not args.no_security_protocols,
+        pace=not args.bac_only,
+        forge_sod=args.forge_sod,
+        clone=args.clone,
     )
     link = LinkModel(bitrate=args.bitrate, turnaround_ms=args.turnaround_ms)
     runner = VpcdCard(card, host=args.host, port=args.port, link=link)

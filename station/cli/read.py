@@ -19,6 +19,8 @@ from station.readers.errors import AccessDeniedError, NoCardError, NoReaderError
 from station.readers.icao.trust_store import TrustStore
 from station.readers.mrz import MRZError
 from station.readers.pcsc import PcscCard
+from station.readers.qr import QrPayloadError, parse_qr
+from station.readers.qr_link import access_keys_from_qr, with_qr_check
 
 EXIT_OK = 0
 EXIT_BAD_ARGS = 2
@@ -72,6 +74,7 @@ def register(subparsers: Any) -> None:
     key.add_argument("--mrz", help="the three MRZ lines, concatenated (90 characters)")
     key.add_argument("--id-number", help="the 12-digit personal number (gives the CAN for PACE)")
     key.add_argument("--can", help="the 6-digit card access number")
+    key.add_argument("--qr", help="the card's QR text: keys from it, then QR and chip compared")
     parser.add_argument("--dob", type=dt.date.fromisoformat, help="date of birth YYYY-MM-DD (BAC fallback)")
     parser.add_argument("--expiry", type=dt.date.fromisoformat, help="card expiry YYYY-MM-DD (BAC fallback)")
     parser.add_argument("--no-expiry", action="store_true", help="the card never expires (BAC fallback)")
@@ -84,9 +87,12 @@ def register(subparsers: Any) -> None:
 
 
 def _access_key(args: argparse.Namespace) -> AccessKey:
-    given = [name for name in ("mrz", "id_number", "can") if getattr(args, name)]
+    given = [name for name in ("mrz", "id_number", "can", "qr") if getattr(args, name)]
     if len(given) != 1:
-        raise ValueError("give exactly one of --mrz, --id-number, --can")
+        raise ValueError("give exactly one of --mrz, --id-number, --can, --qr")
+    if args.qr:
+        keys = access_keys_from_qr(parse_qr(args.qr))
+        return AccessKey(can=keys.can, mrz_information=keys.mrz_information)
     if args.mrz:
         return AccessKey.from_mrz(args.mrz)
     if args.can:
@@ -128,6 +134,9 @@ def _print_human(identity: Identity) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         key = _access_key(args)
+    except QrPayloadError as exc:
+        print(f"station read: {exc.clerk_message}", file=sys.stderr)
+        return EXIT_BAD_ARGS
     except (ValueError, MRZError) as exc:
         print(f"station read: {exc}", file=sys.stderr)
         return EXIT_BAD_ARGS
@@ -154,8 +163,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_CARD_ERROR
     finally:
         card.disconnect()
+    identity = with_qr_check(reading.identity, parse_qr(args.qr)) if args.qr else reading.identity
     if args.json:
-        print(reading.identity.to_json())
+        print(identity.to_json())
     else:
-        _print_human(reading.identity)
+        _print_human(identity)
     return EXIT_OK

@@ -361,6 +361,9 @@ class _EmptyTrust:
     def crls_for(self, csca: object) -> list[object]:
         return []
 
+    def has_country(self, country: str) -> bool:
+        return False
+
 
 # ----------------------------------------------------------------- mapping
 

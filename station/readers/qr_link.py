@@ -12,7 +12,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-from station.identity import Check, Identity
+from station.identity import Check, Identity, Verification
 from station.readers.mrz import MRZError, cccd_expiry, cccd_mrz_information
 from station.readers.qr import QrKeyFields
 
@@ -103,3 +103,9 @@ def compare_qr_chip(qr: Identity, chip: Identity) -> Check:
     if different:
         return Check.failed("Mã QR không khớp với chip ở: " + "; ".join(different) + ".")
     return Check.passed(f"Mã QR khớp với chip ({len(compared)} trường: {', '.join(compared)}).")
+
+
+def with_qr_check(chip: Identity, qr: Identity) -> Identity:
+    """The chip reading with ``verification.qr_matches_chip`` filled from the card's QR."""
+    verification = (chip.verification or Verification()).with_check("qr_matches_chip", compare_qr_chip(qr, chip))
+    return chip.model_copy(update={"verification": verification})

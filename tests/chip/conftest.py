@@ -41,15 +41,16 @@ def virtual_card(pcscd: None, vpcd_port: int, pki_dir: Path) -> Iterator[CardFac
         face: bytes | None = None,
         *,
         faults: CardFaults | None = None,
-        security_protocols: bool = True,
+        **options: bool,
     ) -> AbstractContextManager[VpcdCard]:
-        card = VirtualCCCD.from_identity(
-            identity,
-            face,
-            test_pki.load_or_create(pki_dir),
-            faults=faults,
-            security_protocols=security_protocols,
-        )
+        """``options``: VirtualCCCD.from_identity's switches (security_protocols, pace, forge_sod, clone)."""
+        card = VirtualCCCD.from_identity(identity, face, test_pki.load_or_create(pki_dir), faults=faults, **options)
         return inserted_card(card, port=vpcd_port)
 
     yield factory
+
+
+@pytest.fixture(scope="session")
+def master_list(pki_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test CSCA master list, in the real .ml format, as an authority would publish it."""
+    return test_pki.write_master_list(tmp_path_factory.mktemp("ml"), test_pki.load_or_create(pki_dir))

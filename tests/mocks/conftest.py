@@ -20,12 +20,6 @@ from station.readers.icao import crypto
 from station.readers.icao.crypto import CipherKind
 
 
-@pytest.fixture(scope="session")
-def vpcd_port() -> int:
-    """This suite's own vpcd port (the lead develops against 35963 at the same time)."""
-    return int(os.environ.get("STATION_TEST_VPCD_PORT", "35964"))
-
-
 def _tlv(tag: int, value: bytes) -> bytes:
     tag_bytes = tag.to_bytes((tag.bit_length() + 7) // 8 or 1, "big")
     n = len(value)

@@ -96,11 +96,22 @@ def test_nothing_read_is_not_run(pki: TestPKI, data_groups: dict[int, bytes], tr
     assert verify_passive(sod, {}, trusted_store).data_group_hashes.status is CheckStatus.NOT_RUN
 
 
-def test_forger_sod_has_no_trust_anchor(pki: TestPKI, data_groups: dict[int, bytes], trusted_store: TrustStore) -> None:
+def test_forger_sod_fails_the_chain_when_the_country_csca_is_trusted(
+    pki: TestPKI, data_groups: dict[int, bytes], trusted_store: TrustStore
+) -> None:
     sod = build_sod(data_groups, pki.forger_ds_key, pki.forger_ds_cert)
     result = verify_passive(sod, data_groups, trusted_store)
-    assert result.certificate_chain.status is UNKNOWN
+    assert result.certificate_chain.status is FAILED
+    assert "nghi thẻ giả" in (result.certificate_chain.detail or "")
     assert result.sod_signature.status is PASSED  # signed consistently, just not by anyone we trust
+
+
+def test_forger_sod_has_no_trust_anchor_when_no_csca_of_the_country_is_known(
+    tmp_path: Path, pki: TestPKI, data_groups: dict[int, bytes]
+) -> None:
+    sod = build_sod(data_groups, pki.forger_ds_key, pki.forger_ds_cert)
+    result = verify_passive(sod, data_groups, TrustStore(tmp_path / "empty"))
+    assert result.certificate_chain.status is UNKNOWN
 
 
 def _tampered(cert: x509.Certificate) -> x509.Certificate:

@@ -248,6 +248,10 @@ class TrustAnchors(Protocol):
         """CRLs issued under ``csca``'s name (signatures not yet checked)."""
         ...
 
+    def has_country(self, country: str) -> bool:
+        """Whether any CSCA of ``country`` (ISO 3166 alpha-2, as in the certificate) is trusted."""
+        ...
+
 
 @dataclass(frozen=True)
 class PassiveAuthResult:
@@ -321,6 +325,13 @@ def _check_chain(
     country = _country(ds.issuer)
     candidates = list(trust.find_issuers(ds.issuer, ds.authority_key_identifier))
     if not candidates:
+        if trust.has_country(country):
+            # We hold the issuing country's CSCA(s) and none issued this DS: a Document Signer
+            # made outside the issuing authority, not a gap in our trust store.
+            return Check.failed(
+                f"Chứng thư của cơ quan ký (DS) không do CSCA nào của nước cấp ({country}) trong kho tin cậy cấp"
+                " — nghi thẻ giả"
+            ), None
         return Check(
             status=CheckStatus.UNKNOWN_TRUST_ANCHOR,
             detail=f"Chưa có chứng thư gốc CSCA của nước cấp ({country}) trong kho tin cậy",

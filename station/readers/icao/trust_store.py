@@ -381,6 +381,11 @@ class TrustStore:
             found.append(cert)
         return found
 
+    def has_country(self, country: str) -> bool:
+        self._load()
+        assert self._certs is not None
+        return any(entry.country == country.upper() for entry in self._certs.values())
+
     def crls_for(self, csca: asn1_x509.Certificate) -> list[asn1_crl.CertificateList]:
         """Stored CRLs issued under ``csca``'s name; the caller checks their signatures."""
         self._load()
