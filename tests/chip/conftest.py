@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def virtual_card(pcscd: None, vpcd_port: int, pki_dir: Path) -> Iterator[CardFac
         face: bytes | None = None,
         *,
         faults: CardFaults | None = None,
-        **options: bool,
+        **options: Any,
     ) -> AbstractContextManager[VpcdCard]:
         """``options``: VirtualCCCD.from_identity's switches (security_protocols, pace, forge_sod, clone)."""
         card = VirtualCCCD.from_identity(identity, face, test_pki.load_or_create(pki_dir), faults=faults, **options)

@@ -119,13 +119,13 @@ def test_dg13_fields_arrive_before_the_photo(
             events.append(event.label)
 
     partial: list[Identity] = []
+
+    def on_partial(identity: Identity) -> None:
+        partial.append(identity)
+        events.append("partial")
+
     with virtual_card(person, face):
-        identity = _read(
-            vpcd_reader,
-            AccessKey(can=person.can),
-            on_progress=on_progress,
-            on_partial=lambda i: (partial.append(i), events.append("partial"))[1],
-        )
+        identity = _read(vpcd_reader, AccessKey(can=person.can), on_progress=on_progress, on_partial=on_partial)
     assert events.index("DG13") < events.index("partial") < events.index("DG2")
     assert events[-1] == "DG2", "the photo is read last"
     assert "DG3" not in events, "fingerprints are EAC-protected and never read"
