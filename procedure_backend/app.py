@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from procedure_backend.db import Database
+from procedure_backend.limits import BodySizeLimit, FailedAuthLimiter
 from procedure_backend.models import Submission
 from procedure_backend.tokens import Principal, Scope, TokenStore
 from procedure_backend.validation import FieldError, validate_submission
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 
 Validator = Callable[[str, str, dict[str, Any]], list[FieldError]]
+
+DEFAULT_MAX_BODY_BYTES = 1_000_000
+"""A filled form is a few kB; a megabyte leaves room for long free-text fields and nothing else."""
 
 
 class SubmissionIn(BaseModel):
@@ -56,9 +60,16 @@ async def _principal(request: Request, authorization: Annotated[str | None, Head
     """Async so the (cached) token check costs no threadpool hop; a cache miss is one short indexed read."""
     if authorization is None or not authorization.lower().startswith("bearer "):
         raise HTTPException(401, "Thiếu mã truy cập (Authorization: Bearer ...).", {"WWW-Authenticate": "Bearer"})
+    limiter: FailedAuthLimiter = request.app.state.auth_limiter
+    client = request.client.host if request.client is not None else "?"
+    wait = limiter.retry_after(client)
+    if wait is not None:
+        raise HTTPException(429, "Sai mã truy cập quá nhiều lần. Vui lòng thử lại sau.", {"Retry-After": str(wait)})
     tokens: TokenStore = request.app.state.tokens
     found = tokens.verify(authorization[7:].strip())
     if found is None:
+        limiter.record_failure(client)
+        log.warning("rejected API token from %s", client)
         raise HTTPException(401, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.", {"WWW-Authenticate": "Bearer"})
     return found
 
@@ -86,10 +97,18 @@ def _full(row: Submission) -> dict[str, Any]:
     return {**_receipt(row), "values": row.values, "provenance": row.provenance}
 
 
-def create_app(db: Database, *, token_cache_ttl: float = 30.0, validator: Validator | None = None) -> FastAPI:
+def create_app(
+    db: Database,
+    *,
+    token_cache_ttl: float = 30.0,
+    validator: Validator | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    auth_limiter: FailedAuthLimiter | None = None,
+) -> FastAPI:
     """The ASGI app over ``db`` (whose schema must already be migrated: see ``Database.upgrade``).
 
-    ``validator`` defaults to the station's own form definitions (``station.forms``).
+    ``validator`` defaults to the station's own form definitions (``station.forms``). Bodies over
+    ``max_body_bytes`` get 413; ``auth_limiter`` (default: 20 bad tokens a minute per address) 429.
     """
     check_values: Validator = validator or validate_submission
     tokens = TokenStore(db, cache_ttl=token_cache_ttl)
@@ -100,6 +119,8 @@ def create_app(db: Database, *, token_cache_ttl: float = 30.0, validator: Valida
     )
     app.state.db = db
     app.state.tokens = tokens
+    app.state.auth_limiter = auth_limiter or FailedAuthLimiter()
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -173,7 +194,7 @@ def create_app(db: Database, *, token_cache_ttl: float = 30.0, validator: Valida
         received_from: dt.datetime | None = None,
         received_to: dt.datetime | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,  # bounded: an unbounded int overflows SQL integers (500)
     ) -> dict[str, Any]:
         """Newest first. A station token sees only its own station, whatever ``station`` says."""
         conditions = []

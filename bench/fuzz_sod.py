@@ -1,0 +1,10 @@
+"""atheris fuzzing of EF.SOD (CMS SignedData over the LDSSecurityObject).
+
+Run: ``.venv/bin/python -m bench.fuzz_sod --runs 100000`` (see bench/fuzz_common.py for the flags).
+"""
+
+from bench.fuzz_common import main
+from bench.fuzz_targets import harness
+
+if __name__ == "__main__":
+    main(harness("sod"))
