@@ -264,5 +264,3 @@ def test_a_card_that_keeps_misbehaving_ends_in_a_clean_error(
     retry = _read(card, key)
     assert retry.reading is not None
     _same_person(retry.reading, baseline)
-
-
