@@ -87,7 +87,7 @@ def test_backend_trouble_keeps_the_item_queued(fault: str, outbox: Outbox, backe
 
     # the backend comes back: the same item goes in exactly once, unchanged
     app = create_app(backend_db.db, validator=accept_all)
-    with ServerThread(app) as server, BackendClient(server.url, backend_db.station_token) as client:
+    with ServerThread(app) as live, BackendClient(live.url, backend_db.station_token) as client:
         again = OutboxSender(outbox, client).flush(ignore_schedule=True)
     assert (again.accepted, again.remaining) == (1, 0)
     with backend_db.db.sessions() as session:
