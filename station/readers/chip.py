@@ -186,6 +186,8 @@ class ChipSession:
         self._protocol: AccessProtocol | None = None
         self._chip_auth_passed = False
         self._dg14: DG14 | None = None
+        self._card_access: bytes | None = None
+        self._card_access_read = False
 
     # ------------------------------------------------------------------ access
 
@@ -199,14 +201,22 @@ class ChipSession:
             raise StatusWordError(response.sw, "SELECT LDS application")
 
     def _pace_infos(self) -> bytes | None:
-        """EF.CardAccess, read in plain by file id (some cards refuse SELECT MF with 6D00)."""
+        """EF.CardAccess, read in plain by file id (some cards refuse SELECT MF with 6D00).
+
+        Read once per session: on re-authentication the LDS application is selected and a
+        card may not find the MF's EF.CardAccess from there.
+        """
+        if self._card_access_read:
+            return self._card_access
+        self._card_access_read = True
         try:
-            return FileReader(self._channel).read(EF_CARD_ACCESS, "EF.CardAccess")
+            self._card_access = FileReader(self._channel).read(EF_CARD_ACCESS, "EF.CardAccess")
         except (FileNotFound, FileAccessDenied):
-            return None
+            self._card_access = None
         except StatusWordError as exc:
             log.info("EF.CardAccess not readable (SW %04X): no PACE", exc.sw)
-            return None
+            self._card_access = None
+        return self._card_access
 
     def _access(self) -> None:
         """PACE when the card offers it, else BAC; leaves the LDS application selected under SM."""
@@ -276,11 +286,11 @@ class ChipSession:
             groups[number] = content
             return content
 
-        dg13 = read_dg(13)
-        dg1 = read_dg(1)
-        if dg13 is None and dg1 is None:
+        if read_dg(13) is not None and self._on_partial is not None:
+            self._on_partial(identity_from_data_groups(groups))  # names on screen before anything else
+        if read_dg(1) is None and 13 not in groups:
             raise CardProtocolError("the card has neither DG13 nor DG1: not a CCCD")
-        if self._on_partial is not None:
+        if 13 not in groups and self._on_partial is not None:
             self._on_partial(identity_from_data_groups(groups))
         try:
             sod = reader.read(EF_SOD, "EF.SOD")
@@ -290,6 +300,11 @@ class ChipSession:
         verification = Verification()
         if self._authenticate_chip:
             verification = self._clone_checks(read_dg, verification)
+        else:
+            skipped = Check.not_run("Không chạy theo cấu hình của trạm.")
+            verification = verification.with_check("chip_authentication", skipped).with_check(
+                "active_authentication", skipped
+            )
         if self._read_photo:
             read_dg(2)
         verification = self._passive(sod, groups, verification)
