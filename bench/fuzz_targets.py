@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-
 from bench.fuzz_common import Harness
 from station.identity import Identity
 from station.readers.errors import MalformedDataError
@@ -117,7 +115,7 @@ def seeds_master_list() -> list[bytes]:
     return [
         build_master_list([pki.csca_cert], pki.ml_signer_key, pki.ml_signer_cert),
         build_master_list([pki.csca_cert, pki.forger_csca_cert], pki.ml_signer_key, pki.ml_signer_cert),
-        pki.csca_cert.public_bytes(serialization.Encoding.DER),
+        build_master_list([pki.forger_csca_cert], pki.forger_ds_key, pki.forger_ds_cert),  # signer not in the list
     ]
 
 

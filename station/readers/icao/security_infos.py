@@ -318,6 +318,11 @@ class SecurityInfos:
         return [i for i in self.infos if isinstance(i, UnknownInfo)]
 
 
+# asn1crypto parses lazily and some malformed universal types surface as AttributeError or
+# IndexError on first access (found by bench/fuzz_dg14.py): all of them mean "does not parse".
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+
+
 def _int_or_none(value: core.Integer) -> int | None:
     native = value.native
     return int(native) if native is not None else None
@@ -366,7 +371,7 @@ def parse_security_infos(data: bytes, *, file: str = "EF.CardAccess") -> Securit
     """Parse a DER SET OF SecurityInfo; a known info with a broken body is an error, not "unknown"."""
     try:
         outer = SecurityInfosSpec.load(data, strict=True)
-    except (ValueError, TypeError) as exc:
+    except _ASN1_ERRORS as exc:
         raise MalformedDataError(f"SecurityInfos do not parse: {exc}", file=file) from exc
     return security_infos_from_asn1(outer, file=file)
 
@@ -375,14 +380,14 @@ def security_infos_from_asn1(outer: SecurityInfosSpec, *, file: str) -> Security
     """Type each element of an already loaded SET OF SecurityInfo (DG14 loads its own tagged SET)."""
     try:
         elements = [(element["protocol"].dotted, bytes(element.dump())) for element in outer]
-    except (ValueError, TypeError) as exc:
+    except _ASN1_ERRORS as exc:
         raise MalformedDataError(f"SecurityInfos do not parse: {exc}", file=file) from exc
     infos: list[SecurityInfo] = []
     for oid, raw in elements:
         try:
             info = _typed(oid, raw)
             _force_parse(info)
-        except (ValueError, TypeError, KeyError) as exc:
+        except _ASN1_ERRORS as exc:
             raise MalformedDataError(f"SecurityInfo {oid} does not parse: {exc}", file=file) from exc
         infos.append(info)
     return SecurityInfos(tuple(infos))

@@ -50,6 +50,6 @@ def parse_dg14(data: bytes) -> DG14:
     try:
         outer = DG14Spec.load(data, strict=True)
         _ = len(outer)  # asn1crypto parses lazily: fail here on a broken SET
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:  # asn1crypto
         raise MalformedDataError(f"not a DG14 (6E SecurityInfos): {exc}", file="DG14") from exc
     return DG14(security_infos_from_asn1(outer, file="DG14"), bytes(data))

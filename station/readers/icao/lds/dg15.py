@@ -38,6 +38,6 @@ def parse_dg15(data: bytes) -> DG15:
         spec = DG15Spec.load(data, strict=True)
         _ = spec.native  # asn1crypto parses lazily: fail here on a broken key
         inner = keys.PublicKeyInfo({"algorithm": spec["algorithm"], "public_key": spec["public_key"]})
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:  # asn1crypto
         raise MalformedDataError(f"not a DG15 (6F SubjectPublicKeyInfo): {exc}", file="DG15") from exc
     return DG15(inner, bytes(data))
