@@ -8,7 +8,7 @@ from asn1crypto import keys
 from hardware_mocks.card_security import build_dg14, build_dg15, generate_aa_ec_key, generate_chip_auth_key
 from station.readers.errors import MalformedDataError
 from station.readers.icao.lds.dg14 import DG14Spec, parse_dg14
-from station.readers.icao.lds.dg15 import parse_dg15
+from station.readers.icao.lds.dg15 import DG15Spec, parse_dg15
 from station.readers.icao.security_infos import ChipAuthenticationPublicKeyInfoSpec
 
 _COFACTOR_THEN_KEY = bytes.fromhex("020101034200")  # INTEGER 1 (cofactor), then the BIT STRING of a P-256 point
@@ -47,3 +47,21 @@ def test_dg15_with_a_mistagged_cofactor_is_malformed_data() -> None:
         parse_dg15(bad)
     assert caught.value.file == "DG15"
     assert parse_dg15(good).algorithm == "ec"  # the unmangled file still parses
+
+
+# bench/fuzz_dg15.py, 290 of 100,000 inputs: a mutated RSA DG15 whose subjectPublicKey BIT STRING
+# makes asn1crypto raise IndexError while merging its chunks (escaped parse_dg15 before the fix).
+DG15_BIT_STRING_INDEX_ERROR = bytes.fromhex(
+    "6f81a230819f300d06092a864886f70d01010105000381008d813089028181cb304a0067ec181be71cf39ed8bd7342e4"
+    "50bd6df6a8d9b5bed09e7fce6d3b8400009712fca19095f6850254847f7b8b2bdeee807bdccee338ec303198a5d18933"
+    "d31becb8177cc9e70ba42f0648ce3d020106092b24030100080101070342b96b684122002221eb755a3027f4258d64d4"
+    "d8f4e54b3d376a3c6200a169255fe67d0203010001"
+)
+
+
+def test_dg15_whose_key_bit_string_breaks_the_asn1_library_is_malformed_data() -> None:
+    with pytest.raises(IndexError):
+        _ = DG15Spec.load(DG15_BIT_STRING_INDEX_ERROR, strict=True).native
+    with pytest.raises(MalformedDataError) as caught:
+        parse_dg15(DG15_BIT_STRING_INDEX_ERROR)
+    assert caught.value.file == "DG15"
