@@ -170,7 +170,8 @@ class CardPace:
     ) -> None:
         """``domain`` gives proprietary parameters (published in a PACEDomainParameterInfo under
         ``param_id``); without it ``param_id`` is a standardized ID."""
-        self._k = hashlib.sha1(password).digest()
+        # 9303-11 §9.7.3: the MRZ password (ref 1) is SHA-1(MRZ information); a CAN is its digits.
+        self._k = hashlib.sha1(password).digest() if password_ref == 1 else bytes(password)
         self._ref = password_ref
         self._param_id = param_id
         self._rng = rng

@@ -246,12 +246,14 @@ def personalise(
     pki_directory: Path | None = None,
     forge_sod: bool = False,
     clone: bool = False,
+    pace: bool = True,
 ) -> Personalisation:
     """Build all files of a card for ``identity``; EF.SOD is signed with the test PKI's DS key.
 
     ``forge_sod`` signs with the forger's Document Signer (its CSCA is in no master list), as a
     card made outside the issuing authority would be. ``clone`` gives the chip other private keys
     than DG14/DG15 publish, as a copy of a genuine card's files onto a blank chip would.
+    ``pace=False`` is an older chip: DG14 then lists no PACEInfo (9303-11 §9.2).
     """
     mrz = td1_mrz(identity)
     dgs: dict[int, bytes] = {
@@ -262,7 +264,7 @@ def personalise(
     }
     chip_auth_key = card_security.generate_chip_auth_key()
     aa_key = card_security.generate_aa_rsa_key(1024)
-    dgs[14] = card_security.build_dg14(chip_auth_key)
+    dgs[14] = card_security.build_dg14(chip_auth_key, include_pace=pace)
     dgs[15] = card_security.build_dg15(aa_key.public_key())
     if clone:
         chip_auth_key = card_security.generate_chip_auth_key()

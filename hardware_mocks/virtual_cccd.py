@@ -481,7 +481,7 @@ class VirtualCCCD:
         from hardware_mocks import lds_builder
 
         personal = lds_builder.personalise(
-            identity, face_jpeg, pki, pki_directory=pki_directory, forge_sod=forge_sod, clone=clone
+            identity, face_jpeg, pki, pki_directory=pki_directory, forge_sod=forge_sod, clone=clone, pace=pace
         )
         card = cls(
             personal.files,

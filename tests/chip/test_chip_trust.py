@@ -141,3 +141,12 @@ def test_qr_gives_the_keys_and_is_compared_with_the_chip(
     result = json.loads(capsys.readouterr().out)["verification"]["qr_matches_chip"]
     assert result["status"] == "failed"
     assert "Họ" in result["detail"], "the mismatch names the field"
+
+
+def test_an_older_card_without_pace_does_not_advertise_it_in_dg14(citizens: list[tuple[Identity, bytes]]) -> None:
+    from hardware_mocks.lds_builder import personalise
+    from station.readers.icao.lds.dg14 import parse_dg14
+
+    person, face = citizens[0]
+    assert parse_dg14(personalise(person, face, pace=True).files[0x010E]).pace_infos
+    assert not parse_dg14(personalise(person, face, pace=False).files[0x010E]).pace_infos

@@ -75,7 +75,11 @@ class PaceNotSupported(AuthenticationProtocolError):
 
 @dataclass(frozen=True, slots=True)
 class PacePassword:
-    """The shared secret π: K = SHA-1(CAN) or SHA-1(MRZ information), with its MSE reference."""
+    """The shared secret π with its MSE reference (9303-11 §9.7.3).
+
+    Only the MRZ password is hashed (K = SHA-1(MRZ information)); the CAN is used as it is,
+    its digits in ISO 8859-1.
+    """
 
     ref: int
     key: bytes = field(repr=False)
@@ -84,7 +88,7 @@ class PacePassword:
     def can(cls, can: str) -> PacePassword:
         if not (can.isdigit() and can.isascii()):
             raise ValueError("CAN must be digits")
-        return cls(PASSWORD_CAN, hashlib.sha1(can.encode("ascii")).digest())
+        return cls(PASSWORD_CAN, can.encode("ascii"))
 
     @classmethod
     def mrz(cls, mrz_information: str) -> PacePassword:
