@@ -86,6 +86,8 @@ class FormEditor(QWidget):
             self._grid.addWidget(widget, row, 1)
             self._grid.addWidget(origin, row, 2)
             self._grid.addWidget(problem, row + 1, 1, 1, 2)
+            for shown in (label, widget, origin):
+                shown.show()  # at once, not on the next event-loop turn: focus can go there now
             self.inputs[field.id] = widget
             self.origins[field.id] = origin
             self.problems[field.id] = problem

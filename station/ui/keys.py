@@ -16,6 +16,9 @@ __all__ = ["type_text"]
 
 
 def type_text(widget: QWidget, text: str) -> None:
+    """Click into ``widget`` (focus, as a clerk does) and type ``text`` key by key."""
+    if not widget.hasFocus():
+        widget.setFocus(Qt.FocusReason.MouseFocusReason)
     for char in text:
         if char.isascii() and char.isprintable():
             QTest.keyClick(widget, char)

@@ -7,25 +7,25 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from contextlib import AbstractContextManager  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
+import pytest
 
-from hardware_mocks import pki as test_pki  # noqa: E402
-from hardware_mocks.bhxh_gateway import DEFAULT_PASSWORD, DEFAULT_USERNAME, GatewayServer  # noqa: E402
-from hardware_mocks.citizens import generate, synthetic_face  # noqa: E402
-from hardware_mocks.harness import inserted_card  # noqa: E402
-from hardware_mocks.virtual_cccd import CardFaults, VirtualCCCD  # noqa: E402
-from hardware_mocks.vpcd import VpcdCard  # noqa: E402
-from procedure_backend import Database, create_app  # noqa: E402
-from procedure_backend.testing import ServerThread, free_port  # noqa: E402
-from procedure_backend.tokens import TokenStore  # noqa: E402
-from station.config import load_settings  # noqa: E402
-from station.identity import Identity  # noqa: E402
-from station.readers.icao.trust_store import TrustStore  # noqa: E402
+from hardware_mocks import pki as test_pki
+from hardware_mocks.bhxh_gateway import DEFAULT_PASSWORD, DEFAULT_USERNAME, GatewayServer
+from hardware_mocks.citizens import generate, synthetic_face
+from hardware_mocks.harness import inserted_card
+from hardware_mocks.virtual_cccd import CardFaults, VirtualCCCD
+from hardware_mocks.vpcd import VpcdCard
+from procedure_backend import Database, create_app
+from procedure_backend.testing import ServerThread, free_port
+from procedure_backend.tokens import TokenStore
+from station.config import load_settings
+from station.identity import Identity
+from station.readers.icao.trust_store import TrustStore
 
 CardFactory = Callable[..., AbstractContextManager[VpcdCard]]
 
@@ -115,6 +115,8 @@ def make_services(tmp_path: Path, backend: Backend, gateway: GatewayServer, ui_p
 
 @pytest.fixture
 def make_window(qtbot: Any, make_services: Callable[..., Any], vpcd_reader: str) -> Iterator[Callable[..., Any]]:
+    from PySide6.QtTest import QTest
+
     from station.ui.main_window import MainWindow
     from station.ui.profiles import profile
 
@@ -125,6 +127,8 @@ def make_window(qtbot: Any, make_services: Callable[..., Any], vpcd_reader: str)
         window = MainWindow(make_services(), profile(profile_name), reader=vpcd_reader, **kwargs)
         qtbot.addWidget(window)
         window.show()
+        window.activateWindow()  # window shortcuts (F3, Ctrl+Enter) need the active window
+        assert QTest.qWaitForWindowActive(window)
         windows.append(window)
         return window
 

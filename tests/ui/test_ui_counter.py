@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
+from ui_helpers import wait_complete
 
 from station.identity import Identity
 from station.ui.keys import type_text
@@ -56,7 +57,7 @@ def test_counter_reads_fills_and_submits(
     assert isinstance(second, QLineEdit)
     type_text(second, "Đăng ký tạm trú")
     qtbot.keyClick(second, Qt.Key.Key_Tab)
-    qtbot.waitUntil(lambda: editor.filled is not None and editor.filled.complete, timeout=3000)
+    wait_complete(qtbot, editor)
     assert editor.origins["kinh_gui"].text() == "Cán bộ nhập"
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     _wait_message(qtbot, window, "Đã nộp hồ sơ")
