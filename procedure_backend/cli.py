@@ -17,10 +17,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from procedure_backend.app import create_app
+    from procedure_backend.limits import FailedAuthLimiter
 
     db = Database(args.db)
     db.upgrade()
-    app = create_app(db)
+    limits = {"max_body_bytes": args.max_body_bytes} if args.max_body_bytes is not None else {}
+    app = create_app(
+        db, auth_limiter=FailedAuthLimiter(max_failures=args.auth_failures_per_minute, window=60.0), **limits
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level.lower(), access_log=False)
     return 0
 
@@ -58,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--max-body-bytes", type=int, default=None, help="larger bodies get 413 (default: 1 MB)")
+    serve.add_argument(
+        "--auth-failures-per-minute", type=int, default=20, help="bad tokens per client address before 429"
+    )
     serve.set_defaults(func=_serve)
 
     token = sub.add_parser("token", help="manage station API tokens").add_subparsers(dest="token_cmd", required=True)

@@ -142,9 +142,10 @@ class ServerThread:
 class BackendProcess:
     """``python -m procedure_backend serve`` as a child process, for tests that need a separate process."""
 
-    def __init__(self, db_url: str, *, port: int | None = None) -> None:
+    def __init__(self, db_url: str, *, port: int | None = None, extra_args: tuple[str, ...] = ()) -> None:
         self.db_url = db_url
         self.port = port or free_port()
+        self.extra_args = extra_args
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -153,7 +154,10 @@ class BackendProcess:
 
     def __enter__(self) -> BackendProcess:
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "procedure_backend", "serve", "--db", self.db_url, "--port", str(self.port)],
+            [
+                *(sys.executable, "-m", "procedure_backend", "serve", "--db", self.db_url, "--port", str(self.port)),
+                *self.extra_args,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from procedure_backend import create_app
 from procedure_backend.limits import FailedAuthLimiter
 from procedure_backend.models import Submission
+from procedure_backend.testing import BackendProcess
 from procedure_backend.tokens import TokenStore
 
 PUBLIC_PATHS = {"/healthz"}
@@ -168,3 +171,18 @@ def test_huge_list_offset_is_a_validation_error_not_a_server_error(app: FastAPI,
     office = {"Authorization": f"Bearer {backend_db.back_office_token}"}
     response = _client(app).get("/api/v1/submissions", params={"offset": 2**63}, headers=office)
     assert response.status_code == 422
+
+
+def test_served_backend_applies_the_limits_from_its_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    args = ("--max-body-bytes", "500", "--auth-failures-per-minute", "2")
+    with BackendProcess(url, extra_args=args) as server:
+        big = httpx.post(
+            f"{server.url}/api/v1/submissions", content=b"x" * 600, headers={"Content-Type": "application/json"}
+        )
+        assert big.status_code == 413
+        codes = [
+            httpx.get(f"{server.url}/api/v1/submissions", headers={"Authorization": f"Bearer bad{i}"}).status_code
+            for i in range(3)
+        ]
+        assert codes == [401, 401, 429]
