@@ -21,7 +21,7 @@ def type_text(widget: QWidget, text: str) -> None:
         widget.setFocus(Qt.FocusReason.MouseFocusReason)
     for char in text:
         if char.isascii() and char.isprintable():
-            QTest.keyClick(widget, char)
+            QTest.keyClick(widget, char)  # type: ignore[call-overload]  # the char overload is missing from the stubs
             continue
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)

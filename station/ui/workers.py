@@ -93,14 +93,23 @@ class ChipReader(QObject):
         super().__init__(parent)
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._busy = False
+        # Connected before anyone else's slots: by the time the window hears the outcome, ``busy`` is False.
+        self.finished.connect(self._done)
+        self.failed.connect(self._done)
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """From the GUI thread's view: a read started and its outcome not yet delivered."""
+        return self._busy
+
+    def _done(self, _outcome: object) -> None:
+        self._busy = False
 
     def start(self, reader: str, key: AccessKey, trust: TrustAnchors | None) -> None:
         if self.busy:
             raise RuntimeError("a read is already running")
+        self._busy = True
         self._cancel = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(reader, key, trust, self._cancel), daemon=True)
         self._thread.start()
