@@ -88,9 +88,9 @@ class Outcome:
     apdus: int
 
 
-def _read(card: VirtualCCCD, key: AccessKey, mangle: Mangle | None = None) -> Outcome:
+def _read(card: VirtualCCCD, key: AccessKey, mangle: Mangle | None = None, link_size: int = 256) -> Outcome:
     card.power_on()
-    link = EngineTransport(card, mangle)
+    link = EngineTransport(card, mangle, max_apdu_data=link_size)
     partials: list[Identity] = []
     try:
         reading = ChipSession(link, key, on_partial=partials.append).read()
@@ -106,9 +106,9 @@ def _same_person(reading: ChipReading, baseline: ChipReading) -> None:
     assert reading.data_groups == baseline.data_groups
 
 
-def _baseline(card: VirtualCCCD, key: AccessKey) -> tuple[ChipReading, list[int]]:
+def _baseline(card: VirtualCCCD, key: AccessKey, link_size: int = 256) -> tuple[ChipReading, list[int]]:
     card.power_on()
-    link = EngineTransport(card)
+    link = EngineTransport(card, max_apdu_data=link_size)
     reading = ChipSession(link, key).read()
     return reading, link.instructions
 
@@ -141,17 +141,19 @@ def test_clean_read_exercises_every_protocol(pace_baseline: tuple[ChipReading, l
     assert {0x22, 0x86, 0x88, 0xA4, 0xB0} <= set(instructions)
 
 
-def _pull_everywhere(card: VirtualCCCD, key: AccessKey, baseline: ChipReading, total: int) -> set[str]:
+def _pull_everywhere(
+    card: VirtualCCCD, key: AccessKey, baseline: ChipReading, total: int, link_size: int = 256
+) -> set[str]:
     kinds: set[str] = set()
     for index in range(1, total + 1):
         card.faults = CardFaults(remove_at_apdu=index, refuse_pace=card.faults.refuse_pace)
-        outcome = _read(card, key)
+        outcome = _read(card, key, link_size=link_size)
         assert outcome.reading is None, f"a read survived a pull at APDU {index}"
         assert isinstance(outcome.error, CardRemovedError), (index, outcome.error)
         _check_contract(outcome, baseline)
         kinds.add(type(outcome.error).__name__)
         # the card comes back as a fresh insertion: a new session reads it all
-        retry = _read(card, key)
+        retry = _read(card, key, link_size=link_size)
         assert retry.reading is not None, (index, retry.error)
         _same_person(retry.reading, baseline)
     return kinds
@@ -163,6 +165,18 @@ def test_card_pulled_at_every_apdu_of_a_pace_read(
     baseline, instructions = pace_baseline
     card.faults = CardFaults()
     assert _pull_everywhere(card, _key(citizen.identity), baseline, len(instructions)) == {"CardRemovedError"}
+
+
+def test_card_pulled_at_every_apdu_over_an_extended_length_link(
+    card: VirtualCCCD, citizen: Citizen, pace_baseline: tuple[ChipReading, list[int]]
+) -> None:
+    """What pcscd offers for a contactless reader: whole files in one extended READ BINARY."""
+    card.faults = CardFaults()
+    key = _key(citizen.identity)
+    baseline, instructions = _baseline(card, key, link_size=65536)
+    assert len(instructions) < len(pace_baseline[1])  # fewer, larger reads: a different path
+    _same_person(baseline, pace_baseline[0])
+    _pull_everywhere(card, key, baseline, len(instructions), link_size=65536)
 
 
 def test_card_pulled_at_every_apdu_of_a_bac_read(card: VirtualCCCD, citizen: Citizen) -> None:
