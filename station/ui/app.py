@@ -22,12 +22,34 @@ def ensure_display() -> str | None:
     return None
 
 
+_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _quiet_offscreen_noise() -> None:
+    """The offscreen platform warns on every window resize hint; nothing a clerk or CI can act on."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        if message in _NOISE:
+            return
+        level = logging.WARNING if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtInfoMsg) else logging.ERROR
+        if kind == QtMsgType.QtDebugMsg:
+            level = logging.DEBUG
+        logging.getLogger("qt").log(level, "%s", message)
+        if kind != QtMsgType.QtDebugMsg:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def make_app(language: str = "vi") -> tuple[Any, Any]:
     """The QApplication (reused if one exists) and its translator."""
     from PySide6.QtWidgets import QApplication
 
     from station.ui.i18n import install_translation
 
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        _quiet_offscreen_noise()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Trạm CCCD")
     translator = install_translation(app, language)
