@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.forms import FormDefinition, get_form, list_forms, prefill, render_pdf
+from station.forms import FormDefinition, get_form, list_forms, prefill, render_pdf, with_values
 from station.forms.values import display
 from station.identity import Identity
 from station.readers.chip import AccessKey, ChipReading, ReadCancelled, ReadProgress
@@ -70,6 +70,13 @@ def _preload_decoders() -> None:
     """
     with contextlib.suppress(ImportError):
         import pyzbar.pyzbar  # noqa: F401
+
+
+def _warm_up() -> None:
+    """Load the administrative-unit tables off the GUI thread (~0.2 s), before the first prefill needs them."""
+    from station.forms.admin_units import resolve_address
+
+    resolve_address("Phường Bến Thành, Thành phố Hồ Chí Minh")
 
 
 class _ActivityFilter(QObject):
@@ -158,6 +165,7 @@ class MainWindow(QMainWindow):
         self.services.start()
         if monitor_cards:
             self.monitor.start()
+        self.tasks.run(_warm_up, lambda _r, _e: None)
         self.show_message(t("Sẵn sàng. Đặt thẻ CCCD lên đầu đọc, quét mã QR (F3) hoặc nhập số thẻ (F2)."))
         self._poll_outbox()
 
@@ -572,7 +580,11 @@ class MainWindow(QMainWindow):
     def open_form(self, form_id: str) -> None:
         form = get_form(form_id)
         self.form_picker.setCurrentIndex(max(0, self.form_picker.findData(form_id)))
-        self.editor.load(form, prefill(form, self.identity))
+        kept = self._kept_values(form_id)
+        filled = prefill(form, self.identity, overrides=kept.get("clerk"))
+        if kept.get("bhxh"):
+            filled = with_values(form, filled, kept["bhxh"], provenance="bhxh")
+        self.editor.load(form, filled)
         if self.bhyt.result is not None:
             self._apply_bhyt(self.bhyt.result)
         self._update_actions()
@@ -580,6 +592,24 @@ class MainWindow(QMainWindow):
         if first is not None:
             first.setFocus()
         self.show_message(t("Điền các ô còn thiếu (viền đỏ), rồi nộp bằng Ctrl+Enter."))
+
+    def _kept_values(self, form_id: str) -> dict[str, dict[str, object]]:
+        """What the clerk (or the gateway) put in the open form, when the same form reopens for the
+        same person: the chip read finishing after a QR read must not wipe what was typed."""
+        filled, identity = self.editor.filled, self.identity
+        if filled is None or identity is None or filled.form_id != form_id:
+            return {}
+        same_person = any(
+            filled.values.get(f.id) == identity.id_number for f in (self.editor.form.fields if self.editor.form else [])
+        )
+        if not same_person:
+            return {}
+        kept: dict[str, dict[str, object]] = {}
+        for ref, origin in filled.provenance.items():
+            if origin in ("clerk", "bhxh") and "[" not in ref and "." not in ref and ref in filled.values:
+                value = filled.values[ref]
+                kept.setdefault(origin, {})[ref] = value.get("text") if isinstance(value, dict) else value
+        return kept
 
     def _update_actions(self) -> None:
         has_form = self.editor.form is not None

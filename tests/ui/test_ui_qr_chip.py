@@ -41,3 +41,27 @@ def test_qr_chip_mismatch_is_named(
     mismatch = [b for b in badges if b.text() == "Mã QR không khớp chip"]
     assert mismatch and "Họ, chữ đệm và tên" in mismatch[0].toolTip()
     assert mismatch[0].objectName() == "badge_bad"
+
+
+def test_chip_after_qr_keeps_what_the_nurse_typed(
+    qtbot: Any, make_window: Any, card: Any, people: list[tuple[Identity, bytes]], tmp_path: Path
+) -> None:
+    from station.ui.keys import type_text
+
+    person, face = people[0]
+    video = write_qr_video(tmp_path / "qr.avi", format_qr_payload(person))
+    window = make_window("hospital", camera_source=str(video))
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: window.editor.form is not None, timeout=30000)
+    editor = window.editor
+    assert editor.origins["HO_TEN"].text() == "Mã QR"
+    reason = editor.inputs["LY_DO_VV"]
+    type_text(reason, "Khám định kỳ")
+    qtbot.keyClick(reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.filled is not None and editor.filled.values.get("LY_DO_VV") == "Khám định kỳ")
+    with card(person, face):
+        qtbot.waitUntil(lambda: window.identity is not None and window.identity.face_jpeg is not None, timeout=30000)
+    assert editor.origins["HO_TEN"].text() == "Chip"  # the chip's reading replaces the QR's
+    assert editor.filled is not None and editor.filled.values["LY_DO_VV"] == "Khám định kỳ"
+    assert editor.origins["LY_DO_VV"].text() == "Cán bộ nhập"
+    assert "Mã QR khớp chip" in window.identity_panel.badge_texts()

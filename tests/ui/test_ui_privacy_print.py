@@ -1,0 +1,55 @@
+"""The screen forgets the person when nobody works; the form prints and saves as PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+
+from station.identity import Identity
+from station.readers.qr import format_qr_payload
+from station.ui.keys import type_text
+
+
+def _scan_with_keyboard_wedge(qtbot: Any, window: Any, person: Identity) -> None:
+    """A handheld scanner in keyboard mode types the payload in one fast burst, then Enter."""
+    target = window.access.number
+    type_text(target, format_qr_payload(person))
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.identity is not None, timeout=5000)
+    assert target.text() == ""  # the burst went to the scanner handler, not into the field
+
+
+def test_idle_timeout_clears_the_screen(qtbot: Any, make_window: Any, people: list[tuple[Identity, bytes]]) -> None:
+    person = people[1][0]
+    window = make_window("counter", idle_timeout_s=1.0)
+    _scan_with_keyboard_wedge(qtbot, window, person)
+    assert window.identity_panel.values["full_name"].text() == person.full_name
+    window.open_selected_form()
+    assert window.editor.form is not None
+    qtbot.waitUntil(lambda: window.identity is None, timeout=5000)
+    assert "tự xóa" in window.message.text()
+    assert window.identity_panel.values["full_name"].text() == "" and window.editor.form is None
+    assert window.access.number.text() == ""
+
+
+def test_save_pdf_and_print(qtbot: Any, make_window: Any, people: list[tuple[Identity, bytes]], tmp_path: Path) -> None:
+    person = people[2][0]
+    window = make_window("counter")
+    _scan_with_keyboard_wedge(qtbot, window, person)
+    window.open_selected_form()
+    target = tmp_path / "ct01.pdf"
+    window.save_pdf_to(target)
+    qtbot.waitUntil(lambda: "Đã lưu PDF" in window.message.text(), timeout=20000)
+    assert target.read_bytes().startswith(b"%PDF") and target.stat().st_size > 2000
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    window.print_to(printer)
+    assert printed.read_bytes().startswith(b"%PDF")
+    html = window._document_html()
+    assert "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ" in html and person.full_name in html
