@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -329,6 +330,7 @@ def run_demo(
     if note:
         _say(note)
     environment = DemoEnvironment(vpcd_port=vpcd_port, keep_work_dir=keep)
+    signal.signal(signal.SIGTERM, _on_terminate)  # a kill still stops the card, backend and gateway
     try:
         with environment:
             if keep:
@@ -341,9 +343,27 @@ def run_demo(
     except DemoError as exc:
         _say(f"station demo: {exc}")
         return 3
+    except KeyboardInterrupt:
+        _say("station demo: đã dừng")
+        return 130
+
+
+def _on_terminate(_signum: int, _frame: object) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None and _EVENT_LOOP_RUNNING:
+        app.quit()  # the window closes normally; the environment stops after it
+        return
+    raise KeyboardInterrupt
+
+
+_EVENT_LOOP_RUNNING = False
 
 
 def _interactive(environment: DemoEnvironment, *, profile: str, language: str) -> int:
+    from PySide6.QtCore import QTimer
+
     from station.ui.app import make_app
     from station.ui.main_window import MainWindow
     from station.ui.profiles import profile as find_profile
@@ -364,6 +384,16 @@ def _interactive(environment: DemoEnvironment, *, profile: str, language: str) -
         f"Cửa sổ đã mở. Thẻ ảo đã đặt trên {environment.reader}: nhập số {citizen.identity.id_number} (F2, Enter); "
         f"F3 quét mã QR trên camera ảo; mã thẻ BHYT của công dân: {citizen.bhyt_card_code}."
     )
-    code = int(app.exec())
-    window.shutdown()
+    global _EVENT_LOOP_RUNNING
+    # Python runs signal handlers only between bytecodes: a timer lets it in while Qt waits.
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(200)
+    _EVENT_LOOP_RUNNING = True
+    try:
+        code = int(app.exec())
+    finally:
+        _EVENT_LOOP_RUNNING = False
+        ticker.stop()
+        window.shutdown()
     return code
