@@ -38,7 +38,7 @@ from station.forms import FormDefinition, get_form, list_forms, prefill, render_
 from station.forms.values import display
 from station.identity import Identity
 from station.readers.chip import AccessKey, ChipReading, ReadCancelled, ReadProgress
-from station.readers.errors import AccessDeniedError, CardRemovedError, ReaderError
+from station.readers.errors import AccessDeniedError, CardRemovedError, NoCardError, ReaderError
 from station.readers.pcsc import CardEvent, CardEventKind
 from station.readers.qr import parse_qr
 from station.readers.qr_link import access_keys_from_qr, compare_qr_chip
@@ -441,6 +441,10 @@ class MainWindow(QMainWindow):
                 Tone.BAD,
             )
             self.maybe_start_read()  # the card may already be back
+        elif isinstance(error, NoCardError):
+            self.identity_panel.clear()
+            self.step.setText(t("Chưa có thẻ"))
+            self.show_message(t(error.clerk_message), Tone.WARN)  # the next insertion reads by itself
         elif isinstance(error, AccessDeniedError):
             self.hold = True
             self.identity_panel.clear()

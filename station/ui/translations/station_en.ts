@@ -110,6 +110,10 @@
         <translation>No key yet: type the card number, scan the QR code or enter the MRZ.</translation>
     </message>
     <message>
+        <source>Chưa có thẻ</source>
+        <translation>No card</translation>
+    </message>
+    <message>
         <source>Chưa có thẻ trên đầu đọc. Đặt thẻ CCCD lên đầu đọc.</source>
         <translation>No card on the reader. Put the CCCD card on the reader.</translation>
     </message>
