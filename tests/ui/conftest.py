@@ -45,9 +45,10 @@ def people() -> list[tuple[Identity, bytes]]:
 @pytest.fixture
 def card(pcscd: None, vpcd_port: int, ui_pki_dir: Path) -> CardFactory:
     def factory(
-        identity: Identity, face: bytes | None = None, *, faults: CardFaults | None = None
+        identity: Identity, face: bytes | None = None, *, faults: CardFaults | None = None, bac_only: bool = False
     ) -> AbstractContextManager[VpcdCard]:
-        virtual = VirtualCCCD.from_identity(identity, face, test_pki.load_or_create(ui_pki_dir), faults=faults)
+        pki = test_pki.load_or_create(ui_pki_dir)
+        virtual = VirtualCCCD.from_identity(identity, face, pki, faults=faults, security_protocols=not bac_only)
         return inserted_card(virtual, port=vpcd_port)
 
     return factory

@@ -79,3 +79,19 @@ def test_cancel_stops_the_read_and_waits_for_the_clerk(
         assert window.access.number.hasFocus()
         qtbot.keyClick(window.access.number, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: window.identity is not None and window.identity.face_jpeg is not None, timeout=30000)
+
+
+def test_mrz_opens_a_bac_only_card(
+    qtbot: Any, make_window: Any, card: Any, people: list[tuple[Identity, bytes]]
+) -> None:
+    from hardware_mocks.lds_builder import td1_mrz
+
+    person, face = people[2]
+    window = make_window("counter")
+    with card(person, face, bac_only=True):
+        qtbot.waitUntil(lambda: window.card_reader is not None, timeout=10000)
+        type_text(window.access.mrz, "\n".join(td1_mrz(person)))
+        qtbot.keyClick(window.access.use_mrz, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: window.identity is not None and window.identity.face_jpeg is not None, timeout=30000)
+    assert "(BAC," in window.step.text()
+    assert window.identity_panel.values["full_name"].text() == person.full_name

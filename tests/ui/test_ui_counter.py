@@ -26,9 +26,13 @@ def test_counter_reads_fills_and_submits(
     qtbot.keyClick(window.access.number, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Khóa sẵn sàng" in window.access.state.text(), timeout=3000)
     assert person.id_number not in window.access.state.text()
+    partials: list[Identity] = []
+    window.chip.partial.connect(partials.append)
     with card(person, face):
         qtbot.waitUntil(lambda: window.identity is not None and window.identity.face_jpeg is not None, timeout=30000)
     panel = window.identity_panel
+    # The name was on screen from DG13, before the photo (DG2) and the checks.
+    assert partials and partials[0].face_jpeg is None and partials[0].full_name == person.full_name
     assert panel.values["full_name"].text() == person.full_name
     assert panel.photo.pixmap() is not None and not panel.photo.pixmap().isNull()
     badges = panel.badge_texts()
