@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QKeyEvent
 
@@ -39,6 +40,8 @@ class ReleaseKeeper(QObject):
 
     def _later(self, receiver: QObject, event: QKeyEvent) -> None:
         def deliver() -> None:
+            if not shiboken6.isValid(receiver):  # the widget went (a form cleared after submit)
+                return
             if self._held(receiver, event.key()):
                 self._later(receiver, event)  # the wedge still holds the press
                 return
