@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import datetime as dt
+import json
 import socket
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from procedure_backend import Database
 from procedure_backend.validation import FieldError
+from station.identity import Identity
 
 INJECTIONS = (
     "'; DROP TABLE submissions; --",
@@ -119,3 +124,47 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+# ------------------------------------------------------------------ personal data needles
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Needles:
+    """Every shape a citizen's data could take in a log line or a file."""
+
+    strings: tuple[str, ...]
+    face_windows: tuple[bytes, ...]
+
+    @classmethod
+    def of(cls, person: Identity, face: bytes) -> Needles:
+        dob = dt.date.fromisoformat(person.date_of_birth)
+        name = person.full_name
+        folded = _fold(name).upper()
+        strings = (
+            person.id_number,
+            name,
+            unicodedata.normalize("NFD", name),
+            name.upper(),
+            folded,
+            folded.replace(" ", "<"),
+            json.dumps(name)[1:-1],  # \\u escapes, as json.dumps(ensure_ascii=True) writes it
+            dob.isoformat(),
+            dob.strftime("%d/%m/%Y"),
+            dob.strftime("%d%m%Y"),
+            dob.strftime("%Y%m%d"),
+            dob.strftime("%y%m%d"),  # MRZ
+        )
+        middle = len(face) // 2
+        window = face[middle : middle + 24]
+        return cls(strings, (window, window.hex().encode(), base64.b64encode(face[:48]), repr(face[2:14]).encode()))
+
+    def found_in(self, data: bytes) -> list[str]:
+        hits = [s for s in self.strings if s.encode("utf-8") in data]
+        hits += [f"face bytes ({w[:8]!r}…)" for w in self.face_windows if w in data]
+        return hits

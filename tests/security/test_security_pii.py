@@ -17,13 +17,11 @@ import os
 import re
 import subprocess
 import sys
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from security_support import accept_all
+from security_support import Needles, accept_all
 
 from hardware_mocks import pki as test_pki
 from hardware_mocks.bhxh_gateway import DEFAULT_PASSWORD, DEFAULT_USERNAME, GatewayServer
@@ -38,47 +36,6 @@ from station.submit import Outbox, OutboxState
 
 STATION_MAIN = "import sys; from station.cli import main; sys.exit(main())"
 TWELVE_DIGITS = re.compile(rb"(?<![0-9])[0-9]{12}(?![0-9])")
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@dataclass(frozen=True)
-class Needles:
-    """Every shape a citizen's data could take in a log line or a file."""
-
-    strings: tuple[str, ...]
-    face_windows: tuple[bytes, ...]
-
-    @classmethod
-    def of(cls, person: Identity, face: bytes) -> Needles:
-        dob = dt.date.fromisoformat(person.date_of_birth)
-        name = person.full_name
-        folded = _fold(name).upper()
-        strings = (
-            person.id_number,
-            name,
-            unicodedata.normalize("NFD", name),
-            name.upper(),
-            folded,
-            folded.replace(" ", "<"),
-            json.dumps(name)[1:-1],  # \\u escapes, as json.dumps(ensure_ascii=True) writes it
-            dob.isoformat(),
-            dob.strftime("%d/%m/%Y"),
-            dob.strftime("%d%m%Y"),
-            dob.strftime("%Y%m%d"),
-            dob.strftime("%y%m%d"),  # MRZ
-        )
-        middle = len(face) // 2
-        window = face[middle : middle + 24]
-        return cls(strings, (window, window.hex().encode(), base64.b64encode(face[:48]), repr(face[2:14]).encode()))
-
-    def found_in(self, data: bytes) -> list[str]:
-        hits = [s for s in self.strings if s.encode("utf-8") in data]
-        hits += [f"face bytes ({w[:8]!r}…)" for w in self.face_windows if w in data]
-        return hits
 
 
 @pytest.fixture(scope="module")
