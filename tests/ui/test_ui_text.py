@@ -89,13 +89,19 @@ def test_every_window_string_has_an_english_translation() -> None:
 
 
 def test_reader_clerk_messages_are_translated() -> None:
-    import station.readers.errors as errors
+    import station.readers.camera
+    import station.readers.chip
+    import station.readers.decoders
+    import station.readers.scanner  # noqa: F401  (their error classes register as subclasses)
+    from station.readers.errors import ReaderError
 
-    def subclasses(cls: type) -> list[type]:
+    def subclasses(cls: type[ReaderError]) -> list[type[ReaderError]]:
         return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
 
     sources = _ts_sources()
-    messages = {c.clerk_message for c in subclasses(errors.ReaderError)} | {errors.ReaderError.clerk_message}
+    classes = subclasses(ReaderError)
+    assert len(classes) >= 10
+    messages = {c.clerk_message for c in classes} | {ReaderError.clerk_message}
     assert sorted(m for m in messages if m not in sources) == []
 
 
