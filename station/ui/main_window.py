@@ -476,7 +476,8 @@ class MainWindow(QMainWindow):
         self.camera.finished.connect(self._on_camera_finished)
         self.status.set("camera", t("Camera: đang quét mã QR…"), Tone.GOOD)
         self.show_message(t("Đưa mã QR trên thẻ vào trước camera…"))
-        self.camera.start()
+        camera = self.camera
+        self.tasks.run(camera.start, lambda _r, _e: None)  # opening a device or a URL can take seconds
 
     def stop_camera(self) -> None:
         camera, self.camera = self.camera, None

@@ -65,3 +65,11 @@ def test_chip_after_qr_keeps_what_the_nurse_typed(
     assert editor.filled is not None and editor.filled.values["LY_DO_VV"] == "Khám định kỳ"
     assert editor.origins["LY_DO_VV"].text() == "Cán bộ nhập"
     assert "Mã QR khớp chip" in window.identity_panel.badge_texts()
+
+
+def test_a_camera_that_does_not_open_is_reported(qtbot: Any, make_window: Any, tmp_path: Path) -> None:
+    window = make_window("counter", camera_source=str(tmp_path / "khong-co-camera.avi"))
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: window.status.text("camera") == "Camera: lỗi", timeout=10000)
+    assert "Không mở được camera" in window.message.text()
+    assert window.camera is None and window.identity is None
