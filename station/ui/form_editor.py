@@ -37,6 +37,8 @@ class FormEditor(QWidget):
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
         self.origins: dict[str, QLabel] = {}
         self.problems: dict[str, QLabel] = {}
+        self.communes: dict[str, QComboBox] = {}
+        """Address fields: the communes an old ward was divided among, for the clerk to pick."""
         self.title = QLabel()
         self.title.setObjectName("formTitle")
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
@@ -92,6 +94,14 @@ class FormEditor(QWidget):
             self.origins[field.id] = origin
             self.problems[field.id] = problem
             row += 2
+            if field.type == "address":
+                picker = QComboBox()
+                picker.setObjectName(f"commune_{field.id}")
+                picker.activated.connect(lambda _i, fid=field.id: self._commune_chosen(fid))
+                picker.hide()
+                self._grid.addWidget(picker, row, 1)
+                self.communes[field.id] = picker
+                row += 1
         self._grid.setRowStretch(row, 1)
         self._refresh(force=True)
 
@@ -161,6 +171,23 @@ class FormEditor(QWidget):
         if updates:
             self.apply(updates, provenance="clerk")
 
+    def _commune_chosen(self, field_id: str) -> None:
+        code = self.communes[field_id].currentData()
+        if code:
+            self.apply({f"{field_id}.commune_code": str(code)}, provenance="clerk")
+
+    def _show_candidates(self, field_id: str, value: Any) -> None:
+        picker = self.communes[field_id]
+        candidates = value.get("candidates") if isinstance(value, dict) else None
+        if not candidates:
+            picker.hide()
+            return
+        picker.clear()
+        picker.addItem(t("Chọn xã/phường mới của địa chỉ này…"), "")
+        for candidate in candidates:
+            picker.addItem(f"{candidate['name']} ({candidate['code']})", candidate["code"])
+        picker.show()
+
     def apply(self, updates: Mapping[str, object], *, provenance: str = "clerk") -> None:
         """Values from the clerk, or ``provenance="bhxh"`` from the gateway; revalidates everything."""
         if self.form is None or self.filled is None:
@@ -195,6 +222,8 @@ class FormEditor(QWidget):
                         widget.setText(text)
                         widget.setCursorPosition(0)
             self.origins[field.id].setText(provenance_text(self.filled.provenance.get(field.id)))
+            if field.id in self.communes:
+                self._show_candidates(field.id, value)
             messages = issues.get(field.id, [])
             problem = self.problems[field.id]
             problem.setText("\n".join(messages))
@@ -227,6 +256,7 @@ class FormEditor(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.inputs.clear()
+        self.communes.clear()
         self.origins.clear()
         self.problems.clear()
         self.form = None

@@ -53,3 +53,31 @@ def test_save_pdf_and_print(qtbot: Any, make_window: Any, people: list[tuple[Ide
     assert printed.read_bytes().startswith(b"%PDF")
     html = window._document_html()
     assert "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ" in html and person.full_name in html
+
+
+def test_an_old_ward_split_in_two_lets_the_clerk_pick_the_commune(
+    qtbot: Any, make_window: Any, people: list[tuple[Identity, bytes]]
+) -> None:
+    person = people[0][0].model_copy(
+        update={
+            "place_of_residence": "Thôn Tân Thành, Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội",
+            "date_of_issue": "2022-03-10",
+        }
+    )
+    window = make_window("hospital")
+    _scan_with_keyboard_wedge(qtbot, window, person)
+    editor = window.editor
+    assert editor.form is not None and editor.form.id == "tiep-don-bhyt"
+    picker = editor.communes["DIA_CHI"]
+    assert picker.isVisible() and picker.count() == 3  # the prompt and two communes
+    assert "cần chọn xã/phường" in editor.origins["DIA_CHI"].text()
+    assert editor.filled is not None and not editor.filled.values.get("MAXA_CU_TRU")
+    expected = picker.itemData(1)
+    picker.setFocus()
+    qtbot.keyClick(picker, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: not editor.communes["DIA_CHI"].isVisible(), timeout=3000)
+    assert editor.filled is not None
+    assert editor.filled.values["DIA_CHI"]["status"] == "confirmed"
+    assert editor.filled.values["MAXA_CU_TRU"] == editor.filled.values["DIA_CHI"]["commune_code"]
+    assert editor.filled.values["MAXA_CU_TRU"] == expected
+    assert "đã xác nhận" in editor.origins["DIA_CHI"].text()

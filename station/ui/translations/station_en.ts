@@ -142,6 +142,10 @@
         <translation>No card read</translation>
     </message>
     <message>
+        <source>Chọn xã/phường mới của địa chỉ này…</source>
+        <translation>Choose the new commune/ward of this address…</translation>
+    </message>
+    <message>
         <source>Chứng thư gốc (CSCA)</source>
         <translation>Root certificate (CSCA)</translation>
     </message>
