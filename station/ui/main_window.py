@@ -74,10 +74,12 @@ def _preload_decoders() -> None:
 
 
 def _warm_up() -> None:
-    """Load the administrative-unit tables off the GUI thread (~0.2 s), before the first prefill needs them."""
+    """Off the GUI thread, before they are needed: the administrative-unit tables (~0.2 s, first
+    prefill) and OpenCV with the QR decoders (~0.25 s of imports, first F3)."""
     from station.forms.admin_units import resolve_address
 
     resolve_address("Phường Bến Thành, Thành phố Hồ Chí Minh")
+    import station.readers.camera  # noqa: F401
 
 
 class _ActivityFilter(QObject):
@@ -482,8 +484,8 @@ class MainWindow(QMainWindow):
     def stop_camera(self) -> None:
         camera, self.camera = self.camera, None
         if camera is not None:
-            camera.stop()
-            camera.deleteLater()
+            # stop() joins the decode threads, which may be mid-frame: not on the GUI thread.
+            self.tasks.run(camera.stop, lambda _r, _e: camera.deleteLater())
         self.status.set("camera", self._camera_idle_text())
 
     def _on_camera_payload(self, event: Any) -> None:

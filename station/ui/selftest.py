@@ -8,6 +8,7 @@ the form, "Đã tiếp nhận" in the submissions list. One line per step; exit 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,13 +54,15 @@ def _press(widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.Keyb
 
 
 class SelfTest:
-    def __init__(self, environment: DemoEnvironment, window: MainWindow) -> None:
+    def __init__(self, environment: DemoEnvironment, window: MainWindow, heartbeat: _Heartbeat) -> None:
         self.env = environment
         self.window = window
+        self.heartbeat = heartbeat
         self.results: list[StepResult] = []
 
     def step(self, name: str, action: Callable[[], str]) -> bool:
         started = time.monotonic()
+        self.heartbeat.take_step()
         try:
             detail = action()
             ok = True
@@ -70,7 +73,11 @@ class SelfTest:
         seconds = time.monotonic() - started
         self.results.append(StepResult(name, ok, seconds, detail))
         mark = "ĐẠT  " if ok else "LỖI  "
-        print(f"[{mark}] {len(self.results):2d}. {name:<38} {seconds:6.2f} s  {detail}", flush=True)
+        stall = self.heartbeat.take_step()
+        print(
+            f"[{mark}] {len(self.results):2d}. {name:<38} {seconds:6.2f} s  (GUI chặn ≤{stall:4.0f} ms)  {detail}",
+            flush=True,
+        )
         return ok
 
     # ------------------------------------------------------------------ helpers
@@ -170,7 +177,10 @@ class SelfTest:
             return window.editor.summary.text()
 
         def pull_card() -> str:
-            env.remove_card()
+            # Stopping the card process waits for it: off the GUI thread, so the stall figure is the window's.
+            puller = threading.Thread(target=env.remove_card)
+            puller.start()
+            wait_for(lambda: not puller.is_alive(), 15, "thẻ ảo dừng", window)
             wait_for(lambda: window.card_reader is None, 15, "thẻ được rút ra", window)
             return "thẻ đã rút khỏi đầu đọc"
 
@@ -241,6 +251,38 @@ class SelfTest:
         return all(self.step(name, action) for name, action in steps)
 
 
+class _Heartbeat:
+    """Measures the longest the GUI thread went without turning its event loop (a frozen window)."""
+
+    INTERVAL_MS = 10
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.worst_ms = 0.0
+        self._last = time.monotonic()
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._beat)
+        self._timer.start(self.INTERVAL_MS)
+        self.step_worst_ms = 0.0
+
+        self.step_worst_ms = 0.0
+
+    def _beat(self) -> None:
+        now = time.monotonic()
+        gap = (now - self._last) * 1000 - self.INTERVAL_MS
+        self.worst_ms = max(self.worst_ms, gap)
+        self.step_worst_ms = max(self.step_worst_ms, gap)
+        self._last = now
+
+    def take_step(self) -> float:
+        worst, self.step_worst_ms = self.step_worst_ms, 0.0
+        return worst
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
 def run_selftest(environment: DemoEnvironment, *, language: str = "vi") -> int:
     from station.ui.app import make_app
     from station.ui.main_window import MainWindow
@@ -261,16 +303,22 @@ def run_selftest(environment: DemoEnvironment, *, language: str = "vi") -> int:
     window.show()
     window.activateWindow()
     QTest.qWaitForWindowActive(window, 5000)
-    test = SelfTest(environment, window)
+    heartbeat = _Heartbeat()
+    test = SelfTest(environment, window, heartbeat)
     try:
         passed = test.run()
     finally:
+        heartbeat.stop()
         window.shutdown()
         window.close()
         QApplication.processEvents()
     total = time.monotonic() - started
     done = sum(1 for r in test.results if r.ok)
     verdict = "ĐẠT" if passed else "KHÔNG ĐẠT"
-    print(f"Tự kiểm tra {verdict}: {done}/12 bước, {total:.1f} s", flush=True)
+    print(
+        f"Tự kiểm tra {verdict}: {done}/12 bước, {total:.1f} s; vòng sự kiện giao diện bị chặn lâu nhất "
+        f"{heartbeat.worst_ms:.0f} ms (nhịp {_Heartbeat.INTERVAL_MS} ms)",
+        flush=True,
+    )
     del app
     return 0 if passed else 1
