@@ -7,7 +7,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from station.identity import Identity
-from station.ui.text import FIELD_LABELS, TONE_COLOURS, Badge, badges_for, date_text, t
+from station.ui.text import FIELD_LABELS, TONE_COLOURS, Badge, Tone, badges_for, date_text, t
 
 __all__ = ["IdentityPanel"]
 
@@ -70,7 +70,10 @@ class IdentityPanel(QWidget):
         self.badges = []
         for badge in badges:
             fg, bg = TONE_COLOURS[badge.tone]
-            label = QLabel(badge.text)
+            # A QR↔chip mismatch names its fields right on the badge; other details are technical (tooltip).
+            inline = badge.detail if badge.tone is Tone.BAD and badge.detail and "QR" in badge.detail else None
+            label = QLabel(f"{badge.text}\n{inline}" if inline else badge.text)
+            label.setProperty("badge", badge.text)
             label.setObjectName(f"badge_{badge.tone.value}")
             label.setWordWrap(True)
             label.setToolTip(badge.detail or "")
@@ -82,7 +85,7 @@ class IdentityPanel(QWidget):
             self.badges.append(label)
 
     def badge_texts(self) -> list[str]:
-        return [label.text() for label in self.badges]
+        return [str(label.property("badge")) for label in self.badges]
 
     def clear(self) -> None:
         self.identity = None
