@@ -95,3 +95,17 @@ def test_mrz_opens_a_bac_only_card(
         qtbot.waitUntil(lambda: window.identity is not None and window.identity.face_jpeg is not None, timeout=30000)
     assert "(BAC," in window.step.text()
     assert window.identity_panel.values["full_name"].text() == person.full_name
+
+
+def test_a_card_whose_data_was_changed_is_flagged(
+    qtbot: Any, make_window: Any, card: Any, people: list[tuple[Identity, bytes]]
+) -> None:
+    person, face = people[3]
+    window = make_window("counter")
+    _enter_number(qtbot, window, person.id_number)
+    with card(person, face, faults=CardFaults(corrupt_dg=13)):
+        qtbot.waitUntil(lambda: window.identity is not None and window.identity.verification is not None, timeout=30000)
+    labels = window.identity_panel.badges
+    texts = window.identity_panel.badge_texts()
+    assert texts[0] == "Nghi thẻ giả / sao chép" and labels[0].objectName() == "badge_bad"
+    assert "Dữ liệu chip bị thay đổi" in texts and "Dữ liệu chip toàn vẹn" not in texts

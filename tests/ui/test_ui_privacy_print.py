@@ -81,3 +81,24 @@ def test_an_old_ward_split_in_two_lets_the_clerk_pick_the_commune(
     assert editor.filled.values["MAXA_CU_TRU"] == editor.filled.values["DIA_CHI"]["commune_code"]
     assert editor.filled.values["MAXA_CU_TRU"] == expected
     assert "đã xác nhận" in editor.origins["DIA_CHI"].text()
+
+
+def test_bhxh_gateway_unreachable_says_not_checked(
+    qtbot: Any, qapp: Any, make_services: Any, people: list[tuple[Identity, bytes]], vpcd_reader: str
+) -> None:
+    from procedure_backend.testing import free_port
+    from station.ui.main_window import MainWindow
+    from station.ui.profiles import profile
+
+    services = make_services(STATION_BHXH_URL=f"http://127.0.0.1:{free_port()}")
+    window = MainWindow(services, profile("hospital"), reader=vpcd_reader, idle_timeout_s=0, monitor_cards=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.qr_read(people[0][0])
+        qtbot.waitUntil(lambda: window.bhyt.result is not None, timeout=20000)
+        assert window.bhyt.verdict.text().startswith("Chưa kiểm tra")
+        assert window.status.text("bhxh") == "Cổng BHXH: mất kết nối (chưa kiểm tra)"
+        assert window.editor.form is not None  # the intake goes on without the check
+    finally:
+        window.shutdown()
