@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         app, _translator = make_app("vi")
         app.setStyle("Fusion")
         window = MainWindow(
-            StationServices.from_settings(),
+            StationServices.from_settings(use_keyring=False),
             profile("counter"),
             reader=env.reader,
             camera_source=str(env.qr_video),
@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         type_text(window.access.number, env.citizen.identity.id_number)
         QTest.keyClick(window.access.number, Qt.Key.Key_Return)
         env.insert_card()
-        wait_for(lambda: window.identity is not None and window.identity.verification is not None, 40, "đọc chip", window)
+        read = lambda: window.identity is not None and window.identity.verification is not None  # noqa: E731
+        wait_for(read, 40, "đọc chip", window)
         window.open_form("ct01")
         QTest.qWait(300)
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -371,7 +371,7 @@ def _interactive(environment: DemoEnvironment, *, profile: str, language: str) -
 
     app, _translator = make_app(language)
     window: Any = MainWindow(
-        StationServices.from_settings(),
+        StationServices.from_settings(use_keyring=False),  # a throwaway outbox: no keyring entry
         find_profile(profile),
         reader=environment.reader,
         camera_source=str(environment.qr_video),
