@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
                 )
                 self.access.number.setFocus()
             self.maybe_start_read()
-        elif event.kind is CardEventKind.REMOVED and self.card_reader == event.reader:
+        elif event.kind in (CardEventKind.REMOVED, CardEventKind.READER_REMOVED) and self.card_reader == event.reader:
             self.card_reader = None
             if not self.chip.busy and not self.read_done:
                 self.step.setText(t("Thẻ đã được lấy ra"))
@@ -557,14 +557,8 @@ class MainWindow(QMainWindow):
         self.identity = identity
         self.identity_panel.show_identity(identity)
         self._touch()
-        if self.profile.batch and identity.verification is not None:
-            self.batch.append(identity)
-            stamp = dt.datetime.now().strftime("%H:%M")
-            item = QListWidgetItem(f"{identity.masked_id()} — {stamp}")
-            self.batch_list.addItem(item)
-            self.show_message(
-                t("Đã thêm vào hàng đợi") + f" ({len(self.batch)}). " + t("Đặt thẻ tiếp theo."), Tone.GOOD
-            )
+        if self.profile.batch:
+            self._queue(identity)
             return
         if self.profile.auto_open_form and self.profile.default_form:
             self.open_form(self.profile.default_form)
@@ -574,6 +568,19 @@ class MainWindow(QMainWindow):
                 self.show_message(t("Đã đọc thẻ. Chọn biểu mẫu rồi nhấn Enter (Ctrl+O)."), Tone.GOOD)
         if self.profile.bhyt_first and self.services.gateway is not None:
             self.check_bhyt("")
+
+    def _queue(self, identity: Identity) -> None:
+        """Field officer: one entry per person; the chip read that follows a QR scan replaces it."""
+        where = t("chip") if identity.verification is not None else t("mã QR")
+        text = f"{identity.masked_id()} — {dt.datetime.now():%H:%M} ({where})"
+        same = [i for i, queued in enumerate(self.batch) if queued.id_number == identity.id_number]
+        if same:
+            self.batch[same[0]] = identity
+            self.batch_list.item(same[0]).setText(text)
+        else:
+            self.batch.append(identity)
+            self.batch_list.addItem(QListWidgetItem(text))
+        self.show_message(t("Đã thêm vào hàng đợi") + f" ({len(self.batch)}). " + t("Đặt thẻ tiếp theo."), Tone.GOOD)
 
     def _open_batch_item(self, item: QListWidgetItem) -> None:
         row = self.batch_list.row(item)

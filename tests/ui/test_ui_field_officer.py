@@ -47,3 +47,21 @@ def test_batch_queue_and_backend_down_then_back(
     backend.start()  # back in town
     qtbot.waitUntil(lambda: "Đã tiếp nhận" in window.submissions.item(0).text(), timeout=60000)
     qtbot.waitUntil(lambda: "đã gửi hết" in window.status.text("backend"), timeout=10000)
+
+
+def test_a_qr_scan_queues_and_the_chip_read_replaces_it(
+    qtbot: Any, make_window: Any, card: Any, people: list[tuple[Identity, bytes]]
+) -> None:
+    from station.readers.qr import format_qr_payload
+
+    person, face = people[3]
+    window = make_window("field")
+    type_text(window.access.number, format_qr_payload(person))  # a keyboard-wedge scanner's burst
+    qtbot.keyClick(window.access.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.batch) == 1, timeout=5000)
+    assert window.batch_list.item(0).text().endswith("(mã QR)")
+    with card(person, face):  # the QR's CAN opens it without typing
+        qtbot.waitUntil(lambda: window.batch[0].verification is not None, timeout=30000)
+    assert len(window.batch) == 1 and window.batch_list.count() == 1
+    assert window.batch_list.item(0).text().endswith("(chip)")
+    assert "Mã QR khớp chip" in window.identity_panel.badge_texts()

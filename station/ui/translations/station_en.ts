@@ -562,6 +562,10 @@
         <translation>Active authentication</translation>
     </message>
     <message>
+        <source>chip</source>
+        <translation>chip</translation>
+    </message>
+    <message>
         <source>chưa có chứng thư gốc</source>
         <translation>no root certificate</translation>
     </message>
