@@ -49,8 +49,10 @@ class FormEditor(QWidget):
         self._body = QWidget()
         self._grid = QGridLayout(self._body)
         self._grid.setColumnStretch(1, 1)
+        self._grid.setColumnMinimumWidth(0, 210)  # Vietnamese labels are long: wrap them in a readable column
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self._body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -76,8 +78,11 @@ class FormEditor(QWidget):
             label.setWordWrap(True)
             widget = self._input_for(field)
             label.setBuddy(widget)
+            label.setMinimumWidth(210)
             origin = QLabel()
             origin.setObjectName(f"origin_{field.id}")
+            origin.setWordWrap(True)
+            origin.setFixedWidth(170)
             origin.setStyleSheet("color: #546e7a; font-size: 9pt;")
             problem = QLabel()
             problem.setObjectName(f"issue_{field.id}")
@@ -108,6 +113,9 @@ class FormEditor(QWidget):
     def _input_for(self, field: FieldDef) -> QLineEdit | QComboBox:
         if field.type == "choice":
             combo = QComboBox()
+            # Option labels run long (KCB types, 54 ethnic groups): the list is wide, the box is not.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
             combo.addItem("", "")
             for option in options_of(field):
                 text = option.label if option.label == option.value else f"{option.value} – {option.label}"

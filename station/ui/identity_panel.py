@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from station.identity import Identity
+from station.identity import Identity, Source
 from station.ui.text import FIELD_LABELS, TONE_COLOURS, Badge, Tone, badges_for, date_text, t
 
 __all__ = ["IdentityPanel"]
@@ -60,7 +60,8 @@ class IdentityPanel(QWidget):
                 self.photo.setText(t("Ảnh hỏng"))
         else:
             self.photo.setPixmap(QPixmap())
-            self.photo.setText(t("Đang đọc ảnh…") if identity.verification is None else t("Không có ảnh"))
+            reading = identity.source is Source.CHIP and identity.verification is None  # DG2 still to come
+            self.photo.setText(t("Đang đọc ảnh…") if reading else t("Không có ảnh"))
         self._set_badges(badges_for(identity))
 
     def _set_badges(self, badges: list[Badge]) -> None:

@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         self.bhyt = BhytPanel()
         self.form_picker = QComboBox()
         self.form_picker.setObjectName("formPicker")
+        self.form_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.forms: dict[str, FormDefinition] = {form.id: form for form in list_forms()}
         for form in self.forms.values():
             self.form_picker.addItem(f"{form.title} ({form.id})", form.id)
