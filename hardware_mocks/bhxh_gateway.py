@@ -77,10 +77,15 @@ class FixtureCard:
 
 def _card(outcome: str, group: str, level: int, province: str, n: int, name: str, dob: str, **kw: Any) -> FixtureCard:
     number = f"79{n:08d}"
+    # A personal number that keeps the structure rules: province 079, then the century/sex digit
+    # (0/1 for men/women born in the 1900s, 2/3 from 2000), the birth year's last two digits, a serial.
+    year = int(dob[-4:])
+    female = kw.get("sex", "Nam") == "Nữ"
+    century_sex = (0 if year < 2000 else 2) + (1 if female else 0)
     return FixtureCard(
         outcome=outcome,
         card_code=f"{group}{level}{province}{number}",
-        cccd=f"0790990{n:05d}",
+        cccd=f"079{century_sex}{year % 100:02d}{n:06d}",
         name=name,
         dob=dob,
         **kw,

@@ -8,13 +8,14 @@ for the virtual webcam. The window finds them through the station's ordinary set
 as it would open a real camera: by its source string.
 
 The demo citizen is a synthetic one from ``hardware_mocks.citizens``, given the name, sex and
-date of birth of the mock gateway's valid-card holder so the BHYT check has a card to find; its
-personal number keeps the structure rules (digits 4-6 follow sex and birth year).
+date of birth and personal number of the mock gateway's valid-card holder, so the BHYT check by
+CCCD has a card to find.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -33,6 +34,7 @@ import httpx
 
 from station.identity import Identity, Source
 from station.readers.icao.trust_store import TrustStore
+from station.readers.mrz import cccd_expiry
 from station.readers.qr import format_qr_payload
 
 __all__ = ["VPCD_READERS", "DemoCitizen", "DemoEnvironment", "DemoError"]
@@ -197,14 +199,16 @@ class DemoEnvironment:
                 break
         else:
             raise DemoError("không sinh được công dân giả lập phù hợp")
-        # Digit 4: sex and century (0 man / 1 woman, 1900s); digits 5-6: birth year.
-        century_digit = ("0" if sex == "Nam" else "1") if year.startswith("19") else ("2" if sex == "Nam" else "3")
-        number = base.id_number[:3] + century_digit + year[2:] + base.id_number[6:]
+        number = card["cccd"]  # the gateway finds the holder's BHYT card by it
+        birth = dt.date(int(year), int(month), int(day))
+        issued = dt.date.fromisoformat(base.date_of_issue) if base.date_of_issue else None
+        expiry = cccd_expiry(birth, issued) if issued else None  # the card's rule, for the new birth date
         identity = base.model_copy(
             update={
                 "id_number": number,
                 "full_name": card["name"].title(),
-                "date_of_birth": f"{year}-{month}-{day}",
+                "date_of_birth": birth.isoformat(),
+                "date_of_expiry": expiry.isoformat() if expiry else None,
                 "place_of_residence": DEMO_ADDRESS,
                 "source": Source.CHIP,
             }

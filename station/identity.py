@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 __all__ = [
+    "FIELD_LABELS",
     "Check",
     "CheckName",
     "CheckStatus",
@@ -29,6 +30,27 @@ __all__ = [
     "Verification",
     "parse_partial_date",
 ]
+
+
+FIELD_LABELS: dict[str, str] = {
+    "id_number": "Số định danh cá nhân",
+    "old_id_number": "Số CMND cũ",
+    "full_name": "Họ, chữ đệm và tên",
+    "date_of_birth": "Ngày sinh",
+    "sex": "Giới tính",
+    "nationality": "Quốc tịch",
+    "ethnicity": "Dân tộc",
+    "religion": "Tôn giáo",
+    "place_of_origin": "Quê quán",
+    "place_of_residence": "Nơi thường trú",
+    "identifying_marks": "Đặc điểm nhận dạng",
+    "date_of_issue": "Ngày cấp",
+    "date_of_expiry": "Có giá trị đến",
+    "father_name": "Họ tên cha",
+    "mother_name": "Họ tên mẹ",
+    "spouse_name": "Họ tên vợ/chồng",
+}
+"""The Vietnamese label of each personal field, as the card prints it: one wording everywhere."""
 
 
 class IdentityError(ValueError):

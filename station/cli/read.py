@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from station.identity import CheckStatus, Identity
+from station.identity import FIELD_LABELS, CheckStatus, Identity
 from station.readers.chip import AccessKey, ChipSession, ReadProgress
 from station.readers.errors import AccessDeniedError, NoCardError, NoReaderError, ReaderError
 from station.readers.icao.trust_store import TrustStore
@@ -28,24 +28,6 @@ EXIT_NO_CARD = 3
 EXIT_ACCESS_DENIED = 4
 EXIT_CARD_ERROR = 5
 
-_LABELS = {
-    "id_number": "Số định danh cá nhân",
-    "old_id_number": "Số CMND cũ",
-    "full_name": "Họ, chữ đệm và tên",
-    "date_of_birth": "Ngày sinh",
-    "sex": "Giới tính",
-    "nationality": "Quốc tịch",
-    "ethnicity": "Dân tộc",
-    "religion": "Tôn giáo",
-    "place_of_origin": "Quê quán",
-    "place_of_residence": "Nơi thường trú",
-    "identifying_marks": "Đặc điểm nhận dạng",
-    "date_of_issue": "Ngày cấp",
-    "date_of_expiry": "Có giá trị đến",
-    "father_name": "Họ tên cha",
-    "mother_name": "Họ tên mẹ",
-    "spouse_name": "Họ tên vợ/chồng",
-}
 _CHECK_LABELS = {
     "data_group_hashes": "Toàn vẹn dữ liệu chip",
     "sod_signature": "Chữ ký số của cơ quan cấp",
@@ -119,7 +101,7 @@ def _print_progress(event: ReadProgress) -> None:
 
 def _print_human(identity: Identity) -> None:
     data = identity.to_dict(include_face=False)
-    for field, label in _LABELS.items():
+    for field, label in FIELD_LABELS.items():
         if field in data:
             print(f"{label}: {data[field]}")
     if identity.face_jpeg:

@@ -12,7 +12,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-from station.identity import Check, Identity, Verification
+from station.identity import FIELD_LABELS, Check, Identity, Verification
 from station.readers.mrz import MRZError, cccd_expiry, cccd_mrz_information
 from station.readers.qr import QrKeyFields
 
@@ -62,15 +62,18 @@ def access_keys_from_qr(qr: Identity | QrKeyFields) -> ChipAccessKeys:
 
 
 COMPARED_FIELDS: dict[str, str] = {
-    "id_number": "Số định danh cá nhân",
-    "old_id_number": "Số CMND cũ",
-    "full_name": "Họ, chữ đệm và tên",
-    "date_of_birth": "Ngày, tháng, năm sinh",
-    "sex": "Giới tính",
-    "place_of_residence": "Nơi thường trú",
-    "date_of_issue": "Ngày cấp",
-    "father_name": "Họ tên cha",
-    "mother_name": "Họ tên mẹ",
+    name: FIELD_LABELS[name]
+    for name in (
+        "id_number",
+        "old_id_number",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "place_of_residence",
+        "date_of_issue",
+        "father_name",
+        "mother_name",
+    )
 }
 """Fields both the QR and the chip carry, with the Vietnamese label a mismatch is reported under."""
 

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from station.identity import Identity, Source
-from station.ui.text import FIELD_LABELS, TONE_COLOURS, Badge, Tone, badges_for, date_text, t
+from station.identity import FIELD_LABELS, Identity, Source
+from station.ui.text import TONE_COLOURS, Badge, Tone, badges_for, date_text, t
 
 __all__ = ["IdentityPanel"]
 

@@ -152,26 +152,6 @@ def provenance_text(provenance: str | None) -> str:
     return text
 
 
-FIELD_LABELS = {
-    "id_number": "Số định danh cá nhân",
-    "old_id_number": "Số CMND cũ",
-    "full_name": "Họ, chữ đệm và tên",
-    "date_of_birth": "Ngày sinh",
-    "sex": "Giới tính",
-    "nationality": "Quốc tịch",
-    "ethnicity": "Dân tộc",
-    "religion": "Tôn giáo",
-    "place_of_origin": "Quê quán",
-    "place_of_residence": "Nơi thường trú",
-    "identifying_marks": "Đặc điểm nhận dạng",
-    "date_of_issue": "Ngày cấp",
-    "date_of_expiry": "Có giá trị đến",
-    "father_name": "Họ tên cha",
-    "mother_name": "Họ tên mẹ",
-    "spouse_name": "Họ tên vợ/chồng",
-}
-
-
 def date_text(value: str | None) -> str:
     """ISO (possibly partial) → dd/mm/yyyy as printed on the card."""
     if not value:

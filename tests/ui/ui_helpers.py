@@ -26,8 +26,7 @@ def write_qr_video(path: Path, payload: str) -> Path:
 def bhyt_holder() -> Identity:
     """The mock gateway's valid-card holder (code 000), as a 2021 CCCD's QR describes them.
 
-    The personal number is the fixture's with digits 4-6 made to agree with the birth year
-    (the fixture's own number says 1999): the desk then checks by the BHYT card code.
+    The personal number is the fixture's, which the gateway finds the card by (a CCCD check).
     """
     from hardware_mocks.bhxh_gateway import fixture_for_code
     from station.identity import Source
@@ -35,7 +34,7 @@ def bhyt_holder() -> Identity:
     holder = fixture_for_code("000")
     day, month, year = holder.dob.split("/")
     return Identity(
-        id_number=holder.cccd[:3] + "0" + year[2:] + holder.cccd[6:],
+        id_number=holder.cccd,
         full_name=holder.name.title(),
         date_of_birth=f"{year}-{month}-{day}",
         sex="Nam" if holder.sex == "Nam" else "Nữ",
