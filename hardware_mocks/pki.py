@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
+from station.readers.icao.passive_auth import HASH_ALGORITHMS
 from station.readers.icao.sod import OID_LDS_SECURITY_OBJECT, SOD_TAG, LDSSecurityObject
 from station.readers.icao.trust_store import OID_CSCA_MASTER_LIST, CscaMasterList
 
@@ -54,13 +55,6 @@ SignatureScheme = Literal["auto", "pkcs1v15", "pss"]
 
 _OID_DOCUMENT_TYPE_LIST = x509.ObjectIdentifier("2.23.136.1.1.6.2")
 _OID_ML_SIGNING_KEY = x509.ObjectIdentifier("2.23.136.1.1.3")
-_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "sha1": hashes.SHA1,
-    "sha224": hashes.SHA224,
-    "sha256": hashes.SHA256,
-    "sha384": hashes.SHA384,
-    "sha512": hashes.SHA512,
-}
 _ROLES = ("csca", "ds", "ml_signer", "forger_csca", "forger_ds")
 
 
@@ -88,7 +82,7 @@ class TestPKI:
 
 def _hash(digest: str) -> hashes.HashAlgorithm:
     try:
-        return _HASHES[digest]()
+        return HASH_ALGORITHMS[digest]()
     except KeyError:
         raise ValueError(f"unsupported digest {digest!r}") from None
 

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from procedure_backend.testing import PostgresUnavailableError, temporary_postgres
+
 VPCD_READERS = {35963: "Virtual PCD 00 00", 35964: "Virtual PCD 00 01"}
 
 
@@ -58,3 +60,17 @@ def vpcd_port() -> int:
 @pytest.fixture(scope="session")
 def vpcd_reader(vpcd_port: int) -> str:
     return VPCD_READERS[vpcd_port]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway cluster, or the server named by STATION_TEST_POSTGRES_URL (a superuser URL) if set."""
+    existing = os.environ.get("STATION_TEST_POSTGRES_URL")
+    if existing:
+        yield existing
+        return
+    try:
+        with temporary_postgres() as url:
+            yield url
+    except PostgresUnavailableError as exc:
+        pytest.fail(f"PostgreSQL is required for the backend tests (apt-get install postgresql): {exc}")

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from procedure_backend.testing import PostgresUnavailableError, temporary_postgres
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throwaway cluster, or the server named by STATION_TEST_POSTGRES_URL (a superuser URL) if set."""
-    existing = os.environ.get("STATION_TEST_POSTGRES_URL")
-    if existing:
-        yield existing
-        return
-    try:
-        with temporary_postgres() as url:
-            yield url
-    except PostgresUnavailableError as exc:
-        pytest.fail(f"PostgreSQL is required for the backend tests (apt-get install postgresql): {exc}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

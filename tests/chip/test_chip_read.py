@@ -11,46 +11,34 @@ import json
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 
 from hardware_mocks.virtual_cccd import CardFaults
 from hardware_mocks.vpcd import VpcdCard
 from station.cli import main as station_main
-from station.identity import Identity
-from station.readers.chip import AccessKey, AccessProtocol, ChipSession, ReadProgress
+from station.identity import FIELD_LABELS, Identity
+from station.readers.chip import AccessKey, AccessProtocol, ChipReading, ChipSession, ReadProgress
 from station.readers.errors import AccessDeniedError, CardRemovedError, ReaderError
 from station.readers.pcsc import PcscCard
 
 CardFactory = Callable[..., AbstractContextManager[VpcdCard]]
 
-PERSONAL_FIELDS = (
-    "id_number",
-    "old_id_number",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "ethnicity",
-    "religion",
-    "place_of_origin",
-    "place_of_residence",
-    "identifying_marks",
-    "date_of_issue",
-    "date_of_expiry",
-    "father_name",
-    "mother_name",
-    "spouse_name",
-)
+PERSONAL_FIELDS = tuple(FIELD_LABELS)
 
 
-def _read(reader: str, key: AccessKey, **kwargs: object) -> Identity:
+def _reading(reader: str, key: AccessKey, **kwargs: Any) -> ChipReading:
     card = PcscCard(reader)
     card.connect()
     try:
-        return ChipSession(card, key, **kwargs).read().identity  # type: ignore[arg-type]
+        return ChipSession(card, key, **kwargs).read()
     finally:
         card.disconnect()
+
+
+def _read(reader: str, key: AccessKey, **kwargs: Any) -> Identity:
+    return _reading(reader, key, **kwargs).identity
 
 
 def test_citizens_cover_the_profile_cases(citizens: list[tuple[Identity, bytes]]) -> None:
@@ -161,7 +149,7 @@ def test_wrong_dob_on_a_bac_only_card_exits_4(
     expiry = person.date_of_expiry
     args = ["read", "--reader", vpcd_reader, "--id-number", person.id_number, "--dob", wrong_dob.isoformat()]
     args += ["--expiry", expiry] if expiry else ["--no-expiry"]
-    with virtual_card(person, face, security_protocols=False):
+    with virtual_card(person, face, pace=False):
         code = station_main([*args, "--json"])
     assert code == 4
     assert "từ chối khóa truy cập" in capsys.readouterr().err
@@ -173,13 +161,8 @@ def test_bac_only_card_reads_with_dob_and_expiry(
     person, face = next(c for c in citizens if c[0].date_of_expiry is None)
     assert person.birth_date is not None
     key = AccessKey.for_cccd(person.id_number, person.birth_date, None, never_expires=True)
-    with virtual_card(person, face, security_protocols=False):
-        card = PcscCard(vpcd_reader)
-        card.connect()
-        try:
-            reading = ChipSession(card, key).read()
-        finally:
-            card.disconnect()
+    with virtual_card(person, face, pace=False):
+        reading = _reading(vpcd_reader, key)
     assert reading.protocol is AccessProtocol.BAC
     assert reading.identity.full_name == person.full_name
     assert reading.identity.face_jpeg == face
@@ -193,12 +176,7 @@ def test_card_refusing_pace_falls_back_to_bac(
     expiry = None if person.date_of_expiry is None else dt.date.fromisoformat(person.date_of_expiry)
     key = AccessKey.for_cccd(person.id_number, person.birth_date, expiry, never_expires=expiry is None)
     with virtual_card(person, face, faults=CardFaults(refuse_pace=True)):
-        card = PcscCard(vpcd_reader)
-        card.connect()
-        try:
-            reading = ChipSession(card, key, read_photo=False).read()
-        finally:
-            card.disconnect()
+        reading = _reading(vpcd_reader, key, read_photo=False)
     assert reading.protocol is AccessProtocol.BAC
     assert reading.identity.id_number == person.id_number
 

@@ -41,30 +41,26 @@ def _statuses(
     return {name: verification[name]["status"] for name in verification}
 
 
-def test_genuine_card_with_the_master_list_passes_every_check(
+@pytest.mark.parametrize(
+    ("with_master_list", "chain"),
+    [(True, "passed"), (False, "unknown_trust_anchor")],
+    ids=["master-list-imported", "empty-trust-store"],
+)
+def test_genuine_card_passes_every_check_and_the_chain_needs_the_master_list(
+    with_master_list: bool,
+    chain: str,
     citizens: list[tuple[Identity, bytes]],
     virtual_card: CardFactory,
     vpcd_reader: str,
     trust_dir: str,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    person, face = citizens[0]
-    with virtual_card(person, face):
-        statuses = _statuses(capsys, vpcd_reader, person, trust_dir)
-    assert {name: statuses[name] for name in CHECKS} == dict.fromkeys(CHECKS, "passed")
-
-
-def test_without_the_master_list_the_chain_is_an_unknown_anchor(
-    citizens: list[tuple[Identity, bytes]],
-    virtual_card: CardFactory,
-    vpcd_reader: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    person, face = citizens[1]
+    person, face = citizens[0]
+    trust = trust_dir if with_master_list else str(tmp_path / "empty-trust")
     with virtual_card(person, face):
-        statuses = _statuses(capsys, vpcd_reader, person, str(tmp_path / "empty-trust"))
-    expected = dict.fromkeys(CHECKS, "passed") | {"certificate_chain": "unknown_trust_anchor"}
+        statuses = _statuses(capsys, vpcd_reader, person, trust)
+    expected = dict.fromkeys(CHECKS, "passed") | {"certificate_chain": chain}
     assert {name: statuses[name] for name in CHECKS} == expected
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,6 @@ import pytest
 from security_support import BackendDb
 
 from procedure_backend import Database
-from procedure_backend.testing import PostgresUnavailableError, temporary_postgres
 from procedure_backend.tokens import Scope, TokenStore
 
 
@@ -28,20 +26,6 @@ def backend_db(tmp_path: Path) -> Iterator[BackendDb]:
     found.db.dispose()
 
 
-@pytest.fixture(scope="session")
-def security_postgres_url() -> Iterator[str]:
-    """A throwaway cluster, or the server named by STATION_TEST_POSTGRES_URL (a superuser URL) if set."""
-    existing = os.environ.get("STATION_TEST_POSTGRES_URL")
-    if existing:
-        yield existing
-        return
-    try:
-        with temporary_postgres() as url:
-            yield url
-    except PostgresUnavailableError as exc:
-        pytest.fail(f"PostgreSQL is required for the backend security tests (apt-get install postgresql): {exc}")
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BackendDb]:
     """The backend on both databases it supports: injection must be text on each."""
@@ -50,7 +34,7 @@ def any_backend_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[B
     else:
         import psycopg
 
-        base: str = request.getfixturevalue("security_postgres_url")
+        base: str = request.getfixturevalue("postgres_url")
         name = "sec_" + uuid.uuid4().hex[:12]
         with psycopg.connect(base.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')

@@ -29,6 +29,7 @@ from station.readers.errors import MalformedDataError
 from station.readers.icao.sod import CmsSignedContent, parse_sod
 
 __all__ = [
+    "HASH_ALGORITHMS",
     "PassiveAuthResult",
     "PublicKey",
     "SignatureUnsupportedError",
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 
-_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+HASH_ALGORITHMS: dict[str, type[hashes.HashAlgorithm]] = {
     "sha1": hashes.SHA1,
     "sha224": hashes.SHA224,
     "sha256": hashes.SHA256,
@@ -54,7 +55,7 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha512": hashes.SHA512,
 }
 # BSI TR-03111 ecdsa-plain-signatures (r || s instead of DER), used by some eMRTD signers.
-_ECDSA_PLAIN = {f"0.4.0.127.0.7.1.1.4.1.{i}": name for i, name in enumerate(_HASHES, start=1)}
+_ECDSA_PLAIN = {f"0.4.0.127.0.7.1.1.4.1.{i}": name for i, name in enumerate(HASH_ALGORITHMS, start=1)}
 # ecdsa's curve table supplies the domain parameters; cryptography supplies the curve objects.
 _CRYPTOGRAPHY_CURVES: dict[str, type[ec.EllipticCurve]] = {
     "NIST192p": ec.SECP192R1,
@@ -134,7 +135,7 @@ def load_public_key(spki: keys.PublicKeyInfo) -> PublicKey:
 
 def _hash(name: str) -> hashes.HashAlgorithm:
     try:
-        return _HASHES[name]()
+        return HASH_ALGORITHMS[name]()
     except KeyError:
         raise SignatureUnsupportedError(f"hash algorithm {name}") from None
 
