@@ -326,13 +326,21 @@ def run_demo(
     language: str = "vi",
     vpcd_port: int = 35963,
     keep: bool = False,
+    interactive: bool = False,
 ) -> int:
-    """The ``station demo`` command: returns the process exit code."""
+    """The ``station demo`` command: returns the process exit code.
+
+    Without a display nobody could use an offscreen window, so unless ``interactive`` the demo
+    then shows the station's job by driving the window through the clerk's flows, and exits.
+    """
     from station.ui.app import ensure_display
 
     note = ensure_display()
     if note:
         _say(note)
+        if not selftest and not interactive:
+            _say("• Không ai thao tác được cửa sổ offscreen: trạm tự đi qua các bước của thư ký rồi thoát.")
+            selftest = True
     environment = DemoEnvironment(vpcd_port=vpcd_port, keep_work_dir=keep)
     signal.signal(signal.SIGTERM, _on_terminate)  # a kill still stops the card, backend and gateway
     try:

@@ -19,7 +19,8 @@ def register(subparsers: Any) -> None:
         help="chạy thử trạm với phần cứng ảo (thẻ ảo, camera ảo, máy chủ cục bộ)",
         description=(
             "Khởi động những gì máy còn thiếu (pcscd, thẻ CCCD ảo, camera ảo, máy chủ nhận hồ sơ SQLite, "
-            "cổng BHXH giả lập) rồi mở cửa sổ trạm. Không có màn hình: chạy offscreen."
+            "cổng BHXH giả lập) rồi mở cửa sổ trạm. Không có màn hình: cửa sổ chạy offscreen và tự đi qua "
+            "các bước của thư ký (như --selftest) rồi thoát."
         ),
     )
     parser.add_argument("--selftest", action="store_true", help="drive the real window through both flows, then exit")
@@ -27,6 +28,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="window language (default vi)")
     parser.add_argument("--vpcd-port", type=int, default=35963, help="vpcd port of the virtual card (35963 or 35964)")
     parser.add_argument("--keep", action="store_true", help="keep the demo's working directory (logs, databases)")
+    parser.add_argument(
+        "--interactive",
+        action="store_true",
+        help="keep the window open even without a display (default there: run the clerk's flows, then exit)",
+    )
     parser.set_defaults(handler=run)
     register_ui(subparsers)
 
@@ -40,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         language=args.lang,
         vpcd_port=args.vpcd_port,
         keep=args.keep,
+        interactive=args.interactive,
     )
 
 
