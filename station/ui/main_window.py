@@ -555,6 +555,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ identity → form
 
     def _identified(self, identity: Identity) -> None:
+        if self.editor.takes_next_card():
+            self._add_person(identity)
+            return
         self.identity = identity
         self.identity_panel.show_identity(identity)
         self._touch()
@@ -569,6 +572,23 @@ class MainWindow(QMainWindow):
                 self.show_message(t("Đã đọc thẻ. Chọn biểu mẫu rồi nhấn Enter (Ctrl+O)."), Tone.GOOD)
         if self.profile.bhyt_first and self.services.gateway is not None:
             self.check_bhyt("")
+
+    def _add_person(self, identity: Identity) -> None:
+        """With "Thêm người từ thẻ tiếp theo" on, the card read becomes a row of the form's table
+        (a guest, a household member); the person the form is about stays. The panel shows the
+        card just read, so its checks are seen like any other read's."""
+        self.identity_panel.show_identity(identity)
+        self._touch()
+        table_id, index, replaced = self.editor.add_person(identity)
+        table = self.editor.form.field(table_id) if self.editor.form is not None else None
+        where = f"«{table.label if table else table_id}», " + t("dòng") + f" {index + 1}"
+        if replaced:
+            self.show_message(t("Đã cập nhật") + f" {where}. " + t("Đọc thẻ tiếp theo để thêm người."), Tone.GOOD)
+        else:
+            self.show_message(
+                t("Đã thêm vào") + f" {where}. " + t("Đọc thẻ tiếp theo, hoặc tắt «Thêm người từ thẻ tiếp theo»."),
+                Tone.GOOD,
+            )
 
     def _queue(self, identity: Identity) -> None:
         """Field officer: one entry per person; the chip read that follows a QR scan replaces it."""

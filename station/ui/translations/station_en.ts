@@ -757,5 +757,65 @@
         <source>Ảnh hỏng</source>
         <translation>Photo damaged</translation>
     </message>
+    <message>
+        <source>Chọn một dòng (phím mũi tên) rồi nhấn Xóa dòng.</source>
+        <translation>Pick a row (arrow keys), then press Remove row.</translation>
+    </message>
+    <message>
+        <source>Dòng</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>dòng</source>
+        <translation>row</translation>
+    </message>
+    <message>
+        <source>Khi bật: mỗi thẻ đọc tiếp theo (chip hoặc mã QR) thêm một dòng, không thay người trên biểu mẫu.</source>
+        <translation>While on, each next card read (chip or QR code) adds a row instead of replacing the person on the form.</translation>
+    </message>
+    <message>
+        <source>Nguồn</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Nguồn:</source>
+        <translation>Source:</translation>
+    </message>
+    <message>
+        <source>Thêm dòn&amp;g</source>
+        <translation>Add ro&amp;w</translation>
+    </message>
+    <message>
+        <source>Xó&amp;a dòng</source>
+        <translation>&amp;Remove row</translation>
+    </message>
+    <message>
+        <source>Thêm người từ thẻ tiế&amp;p theo</source>
+        <translation>Add person from n&amp;ext card</translation>
+    </message>
+    <message>
+        <source>cán bộ đã sửa</source>
+        <translation>edited by the clerk</translation>
+    </message>
+    <message>
+        <source>Đang chờ thẻ: mỗi thẻ đọc tiếp theo (chip hoặc mã QR) được thêm thành một dòng.</source>
+        <translation>Waiting for cards: each next card read (chip or QR code) is added as a row.</translation>
+    </message>
+    <message>
+        <source>Đã cập nhật</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>Đã thêm vào</source>
+        <translation>Added to</translation>
+    </message>
+    <message>
+        <source>Đọc thẻ tiếp theo để thêm người.</source>
+        <translation>Read the next card to add a person.</translation>
+    </message>
+    <message>
+        <source>Đọc thẻ tiếp theo, hoặc tắt «Thêm người từ thẻ tiếp theo».</source>
+        <translation>Read the next card, or switch off «Add person from next card».</translation>
+    </message>
 </context>
 </TS>
