@@ -335,6 +335,8 @@ class FormEditor(QWidget):
     def clear(self) -> None:
         self._debounce.stop()
         self._pending.clear()
+        for table in self.tables.values():  # a cell editor closing with them must not edit a form that is gone
+            table.blockSignals(True)
         while self._grid.count():
             item = self._grid.takeAt(0)
             widget = item.widget() if item is not None else None

@@ -15,7 +15,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -215,6 +224,7 @@ class TableEditor(QWidget):
         self.field = field
         self.columns = list(field.columns)
         self._filling = False
+        self._forwarding = False
         self._messages: dict[tuple[int, int], str] = {}
         self.table = QTableWidget(0, _FIRST + len(self.columns))
         self.table.setObjectName(f"table_{field.id}")
@@ -268,17 +278,41 @@ class TableEditor(QWidget):
         self._fit_height(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """F2 in the table edits the cell (as in a spreadsheet), not the window's F2 (key entry)."""
+        """F2 in the table edits the cell (as in a spreadsheet), not the window's F2 (key entry).
+
+        Keys still addressed to the table once a cell editor is open go on to that editor: the
+        scanner filter replays quick typing to the widget that had focus at the first key, the
+        table, which would drop all but the first letter of a name typed straight into a cell.
+        """
+        if watched is not self.table or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
         if (
-            watched is self.table
-            and event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
+            event.type() == QEvent.Type.ShortcutOverride
             and event.key() == Qt.Key.Key_F2
             and event.modifiers() == Qt.KeyboardModifier.NoModifier
         ):
             event.accept()
             return True
+        editor = self._open_editor()
+        typed = event.type() == QEvent.Type.KeyPress and bool(event.text()) and event.text().isprintable()
+        if typed and editor is not None and not self._forwarding:
+            # Letters only: Enter, Esc and arrows, which the editor passes up to the table on
+            # purpose, must not go round again.
+            self._forwarding = True
+            try:
+                copy = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text(), event.isAutoRepeat())
+                QCoreApplication.sendEvent(editor, copy)
+            finally:
+                self._forwarding = False
+            return True
         return super().eventFilter(watched, event)
+
+    def _open_editor(self) -> QWidget | None:
+        """The cell editor being typed in, if any (it has the focus, inside the table's viewport)."""
+        editor = QApplication.focusWidget()
+        if editor is None or editor is self.table or not self.table.viewport().isAncestorOf(editor):
+            return None
+        return editor
 
     # ------------------------------------------------------------------ state
 
@@ -311,8 +345,8 @@ class TableEditor(QWidget):
 
     def commit_editing(self) -> None:
         """Take a cell that is being typed in now (Submit pressed mid-edit)."""
-        editor = QApplication.focusWidget()
-        if editor is not None and editor is not self.table and self.table.viewport().isAncestorOf(editor):
+        editor = self._open_editor()
+        if editor is not None:
             self.table.commitData(editor)
 
     # ------------------------------------------------------------------ showing
