@@ -225,7 +225,8 @@ class TableEditor(QWidget):
         self.columns = list(field.columns)
         self._filling = False
         self._forwarding = False
-        self._messages: dict[tuple[int, int], str] = {}
+        self._messages: dict[tuple[int, int], tuple[list[str], str]] = {}
+        """(view row, view column) → the cell's problems (they name row and column) and its source."""
         self.table = QTableWidget(0, _FIRST + len(self.columns))
         self.table.setObjectName(f"table_{field.id}")
         self.table.setHorizontalHeaderLabels(
@@ -400,8 +401,7 @@ class TableEditor(QWidget):
         lines = [*problems, *([t("Nguồn:") + " " + source] if source else [])]
         item.setToolTip("\n".join(lines))
         item.setBackground(QBrush(_BAD_CELL) if problems else QBrush())
-        if lines:
-            self._messages[(r, _FIRST + c)] = " · ".join(lines)
+        self._messages[(r, _FIRST + c)] = (problems, lines[-1] if source else "")
 
     def _fit_height(self, rows: int) -> None:
         shown = min(max(rows, _VISIBLE_ROWS[0]), _VISIBLE_ROWS[1])
@@ -418,9 +418,9 @@ class TableEditor(QWidget):
         if row < 0 or column < _FIRST:
             self.info.clear()
             return
-        detail = self._messages.get((row, column), "")
-        where = t("Dòng") + f" {row + 1}, «{self.columns[column - _FIRST].label}»"
-        self.info.setText(f"{where}: {detail}" if detail else where)
+        problems, source = self._messages.get((row, column), ([], ""))
+        head = " ".join(problems) if problems else t("Dòng") + f" {row + 1}, «{self.columns[column - _FIRST].label}»"
+        self.info.setText(f"{head} · {source}" if source else head)
 
     # ------------------------------------------------------------------ clerk's actions
 

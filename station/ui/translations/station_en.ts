@@ -6,10 +6,6 @@
 <context>
     <name>station</name>
     <message>
-        <source>%n dòng</source>
-        <translation>%n rows</translation>
-    </message>
-    <message>
         <source>&amp;Biểu mẫu:</source>
         <translation>&amp;Form:</translation>
     </message>
