@@ -787,13 +787,35 @@ class MainWindow(QMainWindow):
         form, filled = self.editor.form, self.editor.filled
         if form is None or filled is None:
             return ""
-        cells = [(field.label, display(field, filled.values.get(field.id))) for field in form.fields]
-        rows = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>" for a, b in cells)
+        rows = "".join(
+            "<tr><td>"
+            + html.escape(field.label)
+            + "</td><td>"
+            + self._field_html(field, filled.values.get(field.id))
+            + "</td></tr>"
+            for field in form.fields
+        )
         return (
             f"<h2 align='center'>{html.escape(form.title)}</h2><p align='center'>{html.escape(form.form_code)}</p>"
             f"<p><i>{html.escape(form.legal_basis)}</i></p>"
             f"<table border='1' cellpadding='4' width='100%'>{rows}</table>"
         )
+
+    @staticmethod
+    def _field_html(field: Any, value: Any) -> str:
+        """A value as printed; a table (guests, household members) as a table of its own."""
+        if field.type != "table":
+            return html.escape(display(field, value))
+        rows = value if isinstance(value, list) else []
+        head = "".join(f"<th>{html.escape(column.label)}</th>" for column in field.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape(display(column, row.get(column.id)))}</td>" for column in field.columns)
+            + "</tr>"
+            for row in rows
+            if isinstance(row, dict)
+        )
+        return f"<table border='1' cellpadding='2' width='100%'><tr>{head}</tr>{body}</table>"
 
     def print_to(self, printer: QPrinter) -> None:
         document = QTextDocument()

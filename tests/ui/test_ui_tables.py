@@ -96,6 +96,9 @@ def test_guests_from_cards_in_a_row_then_by_hand_and_submitted(
     assert "Chip" in guests.cell(0, "ho_ten").toolTip()
     missing_reason = guests.cell(0, "ly_do").toolTip()  # «Lý do lưu trú» is the clerk's
     assert "dòng 1" in missing_reason and "Lý do lưu trú" in missing_reason
+    printed = window._document_html()  # what Print (Ctrl+P) lays out: the guests as a table of their own
+    assert "<th>Họ, chữ đệm và tên" in printed and "[{" not in printed
+    assert all(f"<td>{person.full_name}</td>" in printed for person, _face in people[:2])
     qtbot.keyClick(window, Qt.Key.Key_P, ALT)
     qtbot.waitUntil(lambda: not editor.takes_next_card(), timeout=2000)
 
