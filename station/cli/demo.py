@@ -1,5 +1,4 @@
-"""``station demo [--selftest] [--profile ...]``: the station on this machine with virtual hardware;
-``station ui``: the same window on real devices (registered here until it gets its own module).
+"""``station demo [--selftest] [--profile ...]``: the station on this machine with virtual hardware.
 
 Exit codes: 0 the window closed normally / every self-test step passed; 1 a self-test step
 failed; 3 a part of the demo could not be started (the message says which).
@@ -34,7 +33,6 @@ def register(subparsers: Any) -> None:
         help="keep the window open even without a display (default there: run the clerk's flows, then exit)",
     )
     parser.set_defaults(handler=run)
-    register_ui(subparsers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,34 +45,4 @@ def run(args: argparse.Namespace) -> int:
         vpcd_port=args.vpcd_port,
         keep=args.keep,
         interactive=args.interactive,
-    )
-
-
-def register_ui(subparsers: Any) -> None:
-    """``station ui``: the window on this machine's real devices and configured services."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "ui",
-        help="mở cửa sổ trạm (đầu đọc, camera, máy quét thật; dịch vụ theo cấu hình)",
-        description="Mở cửa sổ trạm CCCD với thiết bị thật và dịch vụ theo cấu hình (STATION_* / config.toml).",
-    )
-    parser.add_argument("--profile", choices=[p.value for p in ProfileId], default=ProfileId.COUNTER.value)
-    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="window language (default vi)")
-    parser.add_argument("--reader", help="only this PC/SC reader (name or part of it); default: any")
-    parser.add_argument("--camera", help="camera: device number, video file or stream URL (default: none)")
-    parser.add_argument("--scanner-port", help="serial (USB-COM) QR scanner port, e.g. /dev/ttyACM0")
-    parser.set_defaults(handler=run_ui)
-
-
-def run_ui(args: argparse.Namespace) -> int:
-    from station.ui.app import run as run_window
-
-    camera: int | str | None = args.camera
-    if isinstance(camera, str) and camera.isdigit():
-        camera = int(camera)
-    return run_window(
-        profile=args.profile,
-        language=args.lang,
-        reader=args.reader,
-        camera=camera,
-        scanner_port=args.scanner_port,
     )
