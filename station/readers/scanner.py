@@ -219,6 +219,7 @@ class _Held:
     modifiers: Any
     text: str
     receiver: Any
+    release: bool = False  # a key release held behind its press, replayed in the same order
 
 
 @dataclass
@@ -265,15 +266,26 @@ def make_wedge_filter(
             self.state.replaying = True
             try:
                 for item in held:
-                    event = QKeyEvent(QEvent.Type.KeyPress, item.key, item.modifiers, item.text)
-                    QCoreApplication.sendEvent(item.receiver, event)
+                    kind = QEvent.Type.KeyRelease if item.release else QEvent.Type.KeyPress
+                    QCoreApplication.sendEvent(item.receiver, QKeyEvent(kind, item.key, item.modifiers, item.text))
             finally:
                 self.state.replaying = False
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if self.state.replaying or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            if self.state.replaying or not isinstance(event, QKeyEvent):
                 return False
             if not watched.isWidgetType():  # installed on the app: the window's copy of the key, not the widget's
+                return False
+            if event.type() == QEvent.Type.KeyRelease:
+                # A release must not overtake its held press: a push button clicks on the release.
+                if any(
+                    not item.release and item.key == event.key() and item.receiver is watched
+                    for item in self.state.held
+                ):
+                    self.state.held.append(_Held(event.key(), event.modifiers(), event.text(), watched, release=True))
+                    return True
+                return False
+            if event.type() != QEvent.Type.KeyPress:
                 return False
             now = clock()
             state = self.state
@@ -281,8 +293,9 @@ def make_wedge_filter(
                 self.flush()
             key = event.key()
             if key in enter_keys:
-                text = "".join(item.text for item in state.held)
-                if len(state.held) >= min_length and looks_like_cccd_payload(text):
+                presses = [item for item in state.held if not item.release]
+                text = "".join(item.text for item in presses)
+                if len(presses) >= min_length and looks_like_cccd_payload(text):
                     state.held = []
                     self.timer.stop()
                     on_scan(interpret_scan(text, "wedge"))

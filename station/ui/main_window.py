@@ -50,7 +50,6 @@ from station.ui.bhyt_panel import BhytPanel, form_values_from_check
 from station.ui.form_editor import FormEditor
 from station.ui.identity_panel import IdentityPanel
 from station.ui.profiles import PROFILES, Profile, ProfileId
-from station.ui.scan_input import ReleaseKeeper
 from station.ui.services import StationServices
 from station.ui.status import StationStatusBar
 from station.ui.text import Tone, t
@@ -513,11 +512,9 @@ class MainWindow(QMainWindow):
         from station.readers.scanner import make_wedge_filter
 
         self.wedge = make_wedge_filter(self.scan_bridge.scanned.emit)
-        self.release_keeper = ReleaseKeeper(self.wedge, self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.wedge)
-            app.installEventFilter(self.release_keeper)
         if port:
             from station.readers.scanner import SerialScanner
 
@@ -900,7 +897,6 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.activity)
             app.removeEventFilter(self.wedge)
-            app.removeEventFilter(self.release_keeper)
         self.chip.cancel()
         self.chip.wait(10)
         self.monitor.stop()
