@@ -32,6 +32,7 @@ from station.readers.decoders import (
     QrDecoder,
     ZbarDecoder,
     ZxingDecoder,
+    preload,
     to_gray,
 )
 from station.readers.errors import NoReaderError, ReaderError
@@ -279,6 +280,7 @@ class CameraWorker:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._source_spec = source
+        preload()  # on the constructing thread (the GUI's), not on a decode or opening thread
         self._on_payload = on_payload
         self._on_error = on_error
         self._on_finished = on_finished

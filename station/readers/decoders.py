@@ -9,6 +9,7 @@ OpenCV gives text only. Instances are not thread-safe: give each worker its own.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,10 +28,21 @@ __all__ = [
     "ZbarDecoder",
     "ZxingDecoder",
     "all_decoders",
+    "preload",
     "to_gray",
 ]
 
 GrayImage = NDArray[np.uint8]
+
+
+def preload() -> None:
+    """Load zbar on the calling thread, before decode threads need it.
+
+    pyzbar's import looks for libzbar with ``ctypes.util.find_library``, which runs ``ldconfig``;
+    that fork/exec from a decode thread of a running Qt application was seen to hang the camera.
+    """
+    with contextlib.suppress(ImportError):
+        import pyzbar.pyzbar  # noqa: F401
 
 
 class DecoderUnavailableError(ReaderError):

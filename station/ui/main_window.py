@@ -6,7 +6,6 @@ back as a signal. The window keeps no personal data after a submission or an idl
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import logging
@@ -60,16 +59,6 @@ __all__ = ["MainWindow"]
 log = logging.getLogger(__name__)
 
 _FINAL_STATES = (OutboxState.ACCEPTED, OutboxState.REJECTED)
-
-
-def _preload_decoders() -> None:
-    """Import pyzbar here, on the GUI thread, before the decode threads need it.
-
-    Its import runs ``ldconfig`` through ``ctypes.util.find_library``; started from a decode
-    thread of a running Qt application that fork/exec was seen to hang, freezing the camera.
-    """
-    with contextlib.suppress(ImportError):
-        import pyzbar.pyzbar  # noqa: F401
 
 
 def _warm_up() -> None:
@@ -471,7 +460,6 @@ class MainWindow(QMainWindow):
             return
         from station.readers.camera import make_qt_camera_reader
 
-        _preload_decoders()
         self.camera = make_qt_camera_reader(self.camera_source, parent=self)
         self.camera.payloadRead.connect(self._on_camera_payload)
         self.camera.failed.connect(self._on_camera_failed)
