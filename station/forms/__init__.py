@@ -36,6 +36,7 @@ from station.forms.errors import (
 from station.forms.model import FieldDef, FieldIssue, FilledForm, FormDefinition
 from station.forms.prefill import add_identity_row, prefill, refresh, with_values
 from station.forms.registry import get_form, list_forms
+from station.forms.rows import reorder_rows, with_blank_row, with_person
 from station.forms.validation import validate
 
 __all__ = [
@@ -56,8 +57,11 @@ __all__ = [
     "prefill",
     "refresh",
     "render_pdf",
+    "reorder_rows",
     "to_xml1",
     "validate",
+    "with_blank_row",
+    "with_person",
     "with_values",
 ]
 

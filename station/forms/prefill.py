@@ -186,13 +186,19 @@ def _row_from_identity(
                 row[column.id] = value
                 provenance[cell] = source
                 continue
-        if column.compute in ("today", "now"):
-            row[column.id] = now.date().isoformat() if column.compute == "today" else now.strftime("%Y-%m-%dT%H:%M")
-            provenance[cell] = "computed"
-        elif column.default is not None:
-            row[column.id] = column.default
-            provenance[cell] = "default"
+        generated = generated_cell(column, now)
+        if generated is not None:
+            row[column.id], provenance[cell] = generated
     return row
+
+
+def generated_cell(column: FieldDef, now: dt.datetime) -> tuple[object, str] | None:
+    """What the station puts in a table cell nobody read or typed: a computed date, or the default."""
+    if column.compute in ("today", "now"):
+        return (now.date().isoformat() if column.compute == "today" else now.strftime("%Y-%m-%dT%H:%M")), "computed"
+    if column.default is not None:
+        return column.default, "default"
+    return None
 
 
 _REF = re.compile(

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from station.forms import FieldDef, FilledForm, FormDefinition, with_values
+from station.forms.rows import parse_cell, reorder_rows, with_blank_row, with_person
 from station.forms.values import display, options_of
 from station.identity import Identity
-from station.ui.table_editor import TableEditor, parse_cell, reorder_rows, with_blank_row, with_person
+from station.ui.table_editor import TableEditor
 from station.ui.text import provenance_text, t
 
 __all__ = ["FormEditor"]

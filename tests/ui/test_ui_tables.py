@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ui_helpers import wait_complete
 
 from procedure_backend.models import Submission
-from station.identity import Identity, Source
+from station.identity import Identity
 from station.readers.qr import format_qr_payload
 from station.ui.keys import type_text
 
@@ -178,30 +178,3 @@ def test_household_member_from_a_qr_then_its_chip_and_submitted(
     stored = _stored_values(backend, "ct01")
     assert stored["thanh_vien"][0]["so_dinh_danh"] == member[0].id_number
     assert stored["thanh_vien"][0]["quan_he_voi_chu_ho"] == "Con"
-
-
-def test_row_helpers_move_provenance_with_rows_and_revalidate(people: list[tuple[Identity, bytes]]) -> None:
-    from station.forms import get_form, prefill, with_values
-    from station.ui.table_editor import reorder_rows, with_blank_row, with_person
-
-    form = get_form("thong-bao-luu-tru")
-    chip = [p.model_copy(update={"source": Source.CHIP}) for p, _ in people[:3]]
-    filled = prefill(form, chip[0])
-    for person in chip[1:]:
-        filled, _row, replaced = with_person(form, filled, person)
-        assert not replaced
-    filled = with_values(form, filled, {"khach[2].ly_do": "Công tác"})
-    dropped = reorder_rows(form, filled, "khach", [0, 2])
-    assert [g["so_giay_to"] for g in dropped.values["khach"]] == [chip[0].id_number, chip[2].id_number]
-    assert dropped.provenance["khach[1].ly_do"] == "clerk" and "khach[2].ho_ten" not in dropped.provenance
-    assert not any(i.field_id.startswith("khach[2]") for i in dropped.issues)
-    assert any(i.field_id == "khach[1].den_ngay" for i in dropped.issues)
-
-    again, row, replaced = with_person(form, dropped, chip[2])  # the same card read again
-    assert (row, replaced) == (1, True) and len(again.values["khach"]) == 2
-    assert again.values["khach"][1]["ly_do"] == "Công tác" and again.provenance["khach[1].ly_do"] == "clerk"
-
-    blank = with_blank_row(form, again, "khach")
-    assert blank.values["khach"][2] == {"tu_ngay": dt.date.today().isoformat()}
-    assert blank.provenance["khach[2].tu_ngay"] == "computed"
-    assert any(i.field_id == "khach[2].ho_ten" and i.code == "required" for i in blank.issues)
