@@ -7,45 +7,21 @@ scripts/setup.sh, and a developer machine must have it too.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 
+from hardware_mocks.harness import VPCD_READERS, PcscdUnavailable, ensure_pcscd
 from procedure_backend.testing import PostgresUnavailableError, temporary_postgres
-
-VPCD_READERS = {35963: "Virtual PCD 00 00", 35964: "Virtual PCD 00 01"}
-
-
-def _pcscd_running() -> bool:
-    return subprocess.run(["pgrep", "-x", "pcscd"], capture_output=True).returncode == 0
-
-
-def _virtual_readers() -> list[str]:
-    from station.readers.pcsc import list_readers
-
-    try:
-        return [r for r in list_readers() if r.startswith("Virtual PCD")]
-    except Exception:
-        return []
 
 
 @pytest.fixture(scope="session")
 def pcscd() -> Iterator[None]:
-    """A running pcscd that lists the vpcd virtual readers."""
-    process: subprocess.Popen[bytes] | None = None
-    if not _pcscd_running():
-        exe = shutil.which("pcscd") or "/usr/sbin/pcscd"
-        if not os.path.exists(exe):
-            pytest.fail("pcscd is not installed: run scripts/setup.sh (apt: pcscd vsmartcard-vpcd)")
-        process = subprocess.Popen([exe, "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 15
-    while not _virtual_readers():
-        if time.monotonic() > deadline:
-            pytest.fail("pcscd runs but lists no 'Virtual PCD' reader: is vsmartcard-vpcd installed?")
-        time.sleep(0.2)
+    """A running pcscd that lists the vpcd virtual readers (started here when none runs)."""
+    try:
+        process = ensure_pcscd()
+    except PcscdUnavailable as exc:
+        pytest.fail(f"{exc}: run scripts/setup.sh")
     yield
     if process is not None:
         process.terminate()
