@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pydantic import ValidationError
+
 from station.identity import Check, CheckStatus, Identity, Source, Verification
 from station.readers.errors import (
     AccessKeyMissingError,
@@ -407,8 +409,6 @@ def identity_from_data_groups(groups: dict[int, bytes], verification: Verificati
     DG1 and DG13 must name the same person number; DG1 alone (no DG13) still gives a
     record, with the name as the MRZ prints it (no diacritics).
     """
-    from pydantic import ValidationError
-
     dg1 = DG1(groups[1]) if 1 in groups else None
     td1 = dg1.td1 if dg1 is not None else None
     face: bytes | None = None
